@@ -1,0 +1,32 @@
+# The two commands: `make run` (the service on the bundled sample) and `make test` (the whole suite).
+.PHONY: run test lint es-start es-stop es-status venv venv-dev clean
+
+run:
+	scripts/run.sh
+
+test: venv-dev
+	scripts/elasticsearch.sh install
+	.venv/bin/ruff check .
+	.venv/bin/pytest
+
+lint: venv-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+venv:
+	scripts/venv.sh
+
+venv-dev:
+	scripts/venv.sh dev
+
+es-start:
+	scripts/elasticsearch.sh start
+
+es-stop:
+	scripts/elasticsearch.sh stop
+
+es-status:
+	scripts/elasticsearch.sh status
+
+clean:
+	rm -rf .venv .pytest_cache .ruff_cache

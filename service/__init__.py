@@ -1,0 +1,35 @@
+"""Hebrew news search: a Flask application factory with ``api`` and ``web`` blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from flask import Flask, current_app
+
+from service.config import Settings
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the application; nothing connects to Elasticsearch until a request needs it."""
+    from service import api, cli, errors, web
+    from service.es import make_client
+
+    app = Flask(__name__)
+    settings = settings or Settings.from_env()
+    app.config.update(SETTINGS=settings, JSON_AS_ASCII=False, **overrides)
+    app.json.ensure_ascii = False  # Hebrew stays readable in API responses
+    app.extensions["elasticsearch"] = make_client(settings)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def get_es() -> Elasticsearch:
+    return current_app.extensions["elasticsearch"]
+
+
+def get_settings() -> Settings:
+    return current_app.config["SETTINGS"]

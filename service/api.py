@@ -1,0 +1,43 @@
+"""The JSON API."""
+
+from __future__ import annotations
+
+from elastic_transport import ConnectionError as ESConnectionError
+from elastic_transport import ConnectionTimeout
+from flask import Blueprint, jsonify, request
+
+from service import get_es, get_settings
+from service.search.parser import parse_search_args
+from service.searching import run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search():
+    req = parse_search_args(request.args)
+    return jsonify(run_search(get_es(), get_settings().es_index, req))
+
+
+@bp.get("/health")
+def health():
+    """The node's state as seen from here: 200 when searches can be served, else 503."""
+    settings = get_settings()
+    es = get_es()
+    try:
+        cluster = es.cluster.health(timeout="1s")
+        index_ready = bool(es.indices.exists_alias(name=settings.es_index))
+    except (ESConnectionError, ConnectionTimeout) as exc:
+        body = {"status": "unavailable", "elasticsearch": {"reachable": False, "error": type(exc).__name__}}
+        return jsonify(body), 503
+    ok = cluster["status"] in ("green", "yellow")
+    body = {
+        "status": "ok" if ok else "degraded",
+        "elasticsearch": {
+            "reachable": True,
+            "cluster_status": cluster["status"],
+            "number_of_nodes": cluster["number_of_nodes"],
+        },
+        "index": {"alias": settings.es_index, "exists": index_ready},
+    }
+    return jsonify(body), 200 if ok else 503

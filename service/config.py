@@ -1,0 +1,56 @@
+"""Configuration from the environment, read once by the application factory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "")
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    es_url: str = "http://127.0.0.1:9200"
+    es_index: str = "hebrew-news"  # the alias searches go through
+    es_username: str = ""
+    es_password: str = field(default="", repr=False)
+    es_api_key: str = field(default="", repr=False)
+    es_ca_certs: str = ""
+    es_request_timeout: float = 5.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            es_url=env.get("ES_URL") or cls.es_url,
+            es_index=env.get("ES_INDEX") or cls.es_index,
+            es_username=env.get("ES_USERNAME", ""),
+            es_password=env.get("ES_PASSWORD", ""),
+            es_api_key=env.get("ES_API_KEY", ""),
+            es_ca_certs=env.get("ES_CA_CERTS", ""),
+            es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``elasticsearch.Elasticsearch``; secrets only when given."""
+        options: dict[str, Any] = {
+            "hosts": [self.es_url],
+            "request_timeout": self.es_request_timeout,
+            # A refused connection fails fast; one retry covers a node that is restarting.
+            "max_retries": 1,
+            "retry_on_timeout": False,
+        }
+        if self.es_api_key:
+            options["api_key"] = self.es_api_key
+        elif self.es_username:
+            options["basic_auth"] = (self.es_username, self.es_password)
+        if self.es_ca_certs:
+            options["ca_certs"] = self.es_ca_certs
+        return options

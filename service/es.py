@@ -1,0 +1,52 @@
+"""The Elasticsearch client and the index lifecycle: create a versioned index, point the alias."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from service.config import Settings
+
+MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "index_mappings"
+
+
+def make_client(settings: Settings) -> Elasticsearch:
+    return Elasticsearch(**settings.client_options())
+
+
+def load_index_definition(name: str = "parts") -> dict[str, Any]:
+    """The settings and mappings of an index, from ``index_mappings/`` (their only source)."""
+    with open(MAPPINGS_DIR / f"{name}.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def mapping_version(definition: dict[str, Any]) -> int:
+    return int(definition["mappings"]["_meta"]["version"])
+
+
+def new_index_name(alias: str, definition: dict[str, Any]) -> str:
+    """A fresh, sortable, unique name: ``<alias>-v<mapping version>-<utc time>-<random>``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    return f"{alias}-v{mapping_version(definition)}-{stamp}-{secrets.token_hex(3)}"
+
+
+def create_index(es: Elasticsearch, alias: str, definition: dict[str, Any] | None = None) -> str:
+    """Create a new concrete index for ``alias`` (without pointing the alias at it)."""
+    definition = definition or load_index_definition()
+    name = new_index_name(alias, definition)
+    es.indices.create(index=name, settings=definition["settings"], mappings=definition["mappings"])
+    return name
+
+
+def ensure_alias(es: Elasticsearch, alias: str) -> str:
+    """Return the index behind ``alias``, creating a first index and the alias when there is none."""
+    if es.indices.exists_alias(name=alias):
+        return next(iter(es.indices.get_alias(name=alias)))
+    name = create_index(es, alias)
+    es.indices.put_alias(index=name, name=alias)
+    return name

@@ -1,0 +1,80 @@
+"""Hebrew text normalisation, applied identically at index time and at query time.
+
+The local Elasticsearch has no ``analysis-common`` module, so there are no char filters:
+everything the analyzers cannot do is done here, before text reaches the index or a query.
+The original display text is always kept separately; this is only for matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HEBREW_LETTER = "\u05d0-\u05ea"
+
+# Maqaf (Hebrew hyphen) joins words the way a space does: "בית־ספר" is searched as "בית ספר".
+MAQAF = "\u05be"
+
+# Points and cantillation (U+0591-U+05C7) except the maqaf and the punctuation marks that stand
+# between words (paseq, sof pasuq, nun hafukha), which become spaces.
+_POINTS = [chr(c) for c in range(0x0591, 0x05C8) if chr(c) not in "\u05be\u05c0\u05c3\u05c6"]
+
+# Bidi controls and invisible joiners that scraped pages are full of.
+_INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",  # zero-width space/joiners, LRM, RLM
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",  # embeddings and overrides
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",  # isolates
+    "\u061c",
+    "\ufeff",
+    "\u00ad",  # Arabic letter mark, BOM, soft hyphen
+]
+
+_TABLE = str.maketrans(
+    {
+        **{c: None for c in _POINTS + _INVISIBLE},
+        MAQAF: " ",
+        "\u05c0": " ",
+        "\u05c3": " ",
+        "\u05c6": " ",
+        "\u05f4": '"',  # Hebrew punctuation gershayim
+        "\u05f3": "'",  # Hebrew punctuation geresh
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",
+        "\u202f": " ",
+    }
+)
+
+# Quote-like marks typed for gershayim between Hebrew letters (צה”ל) and for geresh after a
+# Hebrew letter (ג’ורג’, פרופ’); elsewhere they are real quotation marks and stay as they are.
+_DOUBLE_LIKE = "\u201c\u201d\u201e\u201f\u2033\u02ba\uff02"
+_SINGLE_LIKE = "\u2018\u2019\u201a\u201b\u2032\u02b9\u02bc\u00b4\u0060"
+_GERSHAYIM_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_DOUBLE_LIKE}](?=[{HEBREW_LETTER}])")
+_GERESH_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_SINGLE_LIKE}]")
+_SPACES_RE = re.compile(r"[ \t\f\v]+")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` ready for matching: no points, no bidi marks, ASCII gershayim and geresh."""
+    if not text:
+        return ""
+    text = text.translate(_TABLE)
+    if any(c in text for c in _DOUBLE_LIKE):
+        text = _GERSHAYIM_RE.sub('"', text)
+    if any(c in text for c in _SINGLE_LIKE):
+        text = _GERESH_RE.sub("'", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        # Presentation forms (U+FB2A שׁ) and full-width letters decompose into plain letters
+        # plus points, which the second pass strips.
+        text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    return _SPACES_RE.sub(" ", text).strip()

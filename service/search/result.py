@@ -1,0 +1,39 @@
+"""An Elasticsearch response → the API's result shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.search.parser import SearchRequest
+
+
+def shape_results(req: SearchRequest, response: dict[str, Any]) -> dict[str, Any]:
+    hits = response["hits"]
+    results = []
+    for hit in hits["hits"]:
+        src = hit["_source"]
+        highlights = hit.get("highlight", {}).get("text", [])
+        results.append(
+            {
+                "id": hit["_id"],
+                "article_id": src["article_id"],
+                "kind": src["kind"],
+                "position": src["position"],
+                "text": src["display_text"],
+                "snippets": highlights,  # HTML: article text escaped, matches in <mark>
+                "credit": src.get("credit"),
+                "title": src.get("display_title"),
+                "url": src.get("url"),
+                "source": src.get("source"),
+                "published_at": src.get("published_at"),
+                "score": hit.get("_score"),
+            }
+        )
+    return {
+        "query": req.q,
+        "page": req.page,
+        "size": req.size,
+        "total": hits["total"]["value"],
+        "took_ms": response.get("took"),
+        "results": results,
+    }

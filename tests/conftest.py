@@ -1,0 +1,96 @@
+"""Test fixtures. Search tests talk to a real Elasticsearch node that this session starts.
+
+The node is started with ``scripts/elasticsearch.sh`` on its own port (ES_TEST_PORT, default 9250,
+so a development node on 9200 is left alone) and stopped at the end if this session started it.
+Set ES_TEST_URL to use a node you run yourself instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from service import create_app
+from service.config import Settings
+from service.es import ensure_alias
+from service.indexer import index_articles
+from service.ingest.sources import read_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
+SAMPLES = ROOT / "samples"
+
+
+def _es_script(command: str, port: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ES_PORT": port, "ES_HEAP": os.environ.get("ES_TEST_HEAP", "512m")}
+    return subprocess.run([str(ES_SCRIPT), command], env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def es_url() -> Iterator[str]:
+    if url := os.environ.get("ES_TEST_URL"):
+        yield url
+        return
+    port = os.environ.get("ES_TEST_PORT", "9250")
+    was_running = _es_script("status", port).returncode == 0
+    started = _es_script("start", port)
+    if started.returncode != 0:
+        pytest.fail(f"could not start the test Elasticsearch:\n{started.stderr}", pytrace=False)
+    yield f"http://127.0.0.1:{port}"
+    if not was_running:
+        _es_script("stop", port)
+
+
+@pytest.fixture(scope="session")
+def es(es_url: str) -> Elasticsearch:
+    return Elasticsearch(es_url, request_timeout=30)
+
+
+def _drop_alias_indices(es: Elasticsearch, alias: str) -> None:
+    names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="all"))
+    if names:
+        es.indices.delete(index=",".join(names))
+
+
+@pytest.fixture
+def make_alias(es: Elasticsearch) -> Iterator:
+    """Fresh test aliases, with their indices deleted afterwards."""
+    made: list[str] = []
+
+    def make(prefix: str = "test") -> str:
+        alias = f"{prefix}-{uuid.uuid4().hex[:10]}"
+        made.append(alias)
+        return alias
+
+    yield make
+    for alias in made:
+        _drop_alias_indices(es, alias)
+
+
+@pytest.fixture(scope="module")
+def sample_alias(es: Elasticsearch) -> Iterator[str]:
+    """An alias holding the bundled sample article, indexed through the real pipeline."""
+    alias = f"test-sample-{uuid.uuid4().hex[:10]}"
+    ensure_alias(es, alias)
+    summary = index_articles(es, alias, read_paths([SAMPLES]))
+    assert not summary.rejected, summary.rejected
+    yield alias
+    _drop_alias_indices(es, alias)
+
+
+@pytest.fixture
+def client_for(es_url: str):
+    """A Flask test client for an app that searches ``alias`` on the test node."""
+
+    def make(alias: str, url: str | None = None):
+        app = create_app(Settings(es_url=url or es_url, es_index=alias, es_request_timeout=5))
+        app.testing = True
+        return app.test_client()
+
+    return make

@@ -1,0 +1,40 @@
+"""The Hebrew analyzers of index_mappings/, run by the real node."""
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from service.es import ensure_alias
+
+
+@pytest.fixture(scope="module")
+def analyzer_index(es: Elasticsearch):
+    import uuid
+
+    alias = f"test-analysis-{uuid.uuid4().hex[:8]}"
+    index = ensure_alias(es, alias)
+    yield index
+    es.indices.delete(index=index)
+
+
+def tokens(es: Elasticsearch, index: str, analyzer: str, text: str) -> list[str]:
+    return [t["token"] for t in es.indices.analyze(index=index, analyzer=analyzer, text=text)["tokens"]]
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [("בסוריה", "סוריה"), ("ונתניהו", "נתניהו"), ("והבית", "בית"), ("כשהילדים", "ילדים")],
+)
+def test_stemmed_analyzer_strips_prefixes(es, analyzer_index, word, stem):
+    assert stem in tokens(es, analyzer_index, "he_stem", word)
+
+
+def test_exact_analyzer_keeps_the_form(es, analyzer_index):
+    assert tokens(es, analyzer_index, "he_exact", "בסוריה ונתניהו") == ["בסוריה", "ונתניהו"]
+
+
+def test_acronym_with_gershayim_is_one_token(es, analyzer_index):
+    assert tokens(es, analyzer_index, "he_exact", 'צה"ל') == ['צה"ל']
+
+
+def test_unknown_word_is_kept_by_the_stemmer(es, analyzer_index):
+    assert tokens(es, analyzer_index, "he_stem", "פסקוב") == ["פסקוב"]

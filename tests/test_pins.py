@@ -1,0 +1,46 @@
+"""The Elasticsearch version is pinned once (scripts/elasticsearch.pin); everything else must agree."""
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pinned_version() -> str:
+    text = (ROOT / "scripts" / "elasticsearch.pin").read_text()
+    return re.search(r"^ES_VERSION=(\S+)$", text, re.M).group(1)
+
+
+def major_minor(v: str) -> str:
+    return ".".join(v.split(".")[:2])
+
+
+def test_requirements_pin_the_client_to_the_servers_major_minor():
+    reqs = (ROOT / "requirements.txt").read_text()
+    spec = re.search(r"^elasticsearch~=(\S+)$", reqs, re.M).group(1)
+    assert major_minor(spec) == major_minor(pinned_version())
+    assert major_minor(version("elasticsearch")) == major_minor(pinned_version())
+
+
+def test_compose_runs_the_pinned_version_securely_on_localhost():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) >= {"elasticsearch", "app"}
+    es = services["elasticsearch"]
+    assert es["image"] == f"docker.elastic.co/elasticsearch/elasticsearch:{pinned_version()}"
+    env = dict(item.split("=", 1) for item in es["environment"])
+    assert env["xpack.security.enabled"] == "true"
+    assert env["ELASTIC_PASSWORD"].startswith("${ELASTIC_PASSWORD")
+    assert any("/config/hunspell/he_IL" in v for v in es["volumes"])
+    assert "healthcheck" in es and "healthcheck" in services["app"]
+    for service in services.values():
+        for port in service.get("ports", []):
+            assert port.startswith("127.0.0.1:"), port
+
+
+def test_env_example_documents_the_password_and_env_is_ignored():
+    assert "ELASTIC_PASSWORD=" in (ROOT / ".env.example").read_text()
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
