@@ -21,6 +21,7 @@ from service.config import Settings
 from service.es import ensure_alias
 from service.indexer import index_articles
 from service.ingest.sources import read_paths
+from service.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
@@ -78,8 +79,10 @@ def sample_alias(es: Elasticsearch) -> Iterator[str]:
     """An alias holding the bundled sample article, indexed through the real pipeline."""
     alias = f"test-sample-{uuid.uuid4().hex[:10]}"
     ensure_alias(es, alias)
-    summary = index_articles(es, alias, read_paths([SAMPLES]))
-    assert not summary.rejected, summary.rejected
+    articles = list(read_paths([SAMPLES]))
+    assert all(isinstance(a, Article) for a in articles), articles
+    summary = index_articles(es, alias, articles)
+    assert not summary.failed, summary.failed
     yield alias
     _drop_alias_indices(es, alias)
 

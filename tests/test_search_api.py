@@ -54,7 +54,7 @@ def test_article_html_is_escaped_in_snippets_and_page(es, make_alias, client_for
             Part("body", 'הודעה <script>alert("x")</script> מהדובר פסקוב'),
         ],
     )
-    assert not index_articles(es, alias, [article]).rejected
+    assert not index_articles(es, alias, [article]).failed
     client = client_for(alias)
     body = search(client, q="פסקוב")
     snippet = body["results"][0]["snippets"][0]

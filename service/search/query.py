@@ -32,6 +32,9 @@ def build_search(req: SearchRequest) -> dict[str, Any]:
         "track_total_hits": True,
         "_source": [
             "article_id",
+            "display_heading",
+            "credit_people",
+            "credit_agencies",
             "kind",
             "position",
             "display_text",

@@ -21,7 +21,10 @@ def shape_results(req: SearchRequest, response: dict[str, Any]) -> dict[str, Any
                 "position": src["position"],
                 "text": src["display_text"],
                 "snippets": highlights,  # HTML: article text escaped, matches in <mark>
+                "heading": src.get("display_heading"),
                 "credit": src.get("credit"),
+                "credit_people": src.get("credit_people", []),
+                "credit_agencies": src.get("credit_agencies", []),
                 "title": src.get("display_title"),
                 "url": src.get("url"),
                 "source": src.get("source"),

@@ -1,0 +1,72 @@
+"""The ingest and index commands, the latter against the real node."""
+
+import json
+import shutil
+from pathlib import Path
+
+from service import create_app
+from service.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def runner_for(es_url: str, alias: str):
+    return create_app(Settings(es_url=es_url, es_index=alias)).test_cli_runner()
+
+
+def test_ingest_prints_one_article_per_line(es_url):
+    result = runner_for(es_url, "unused").invoke(args=["ingest", str(SAMPLES)])
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    article = json.loads(line)
+    assert article["title"].startswith("אחרי חיסול קונטאר")
+    assert article["lead"].startswith("לאחר חיסול")
+    assert len(article["sections"]) == 9
+    assert len(article["captions"]) == 5
+    assert article["captions"][2]["agencies"] == ["AFP", "RUSSIAN DEFENCE MINISTRY"]
+    assert "read 1, parsed 1, rejected 0" in result.stderr
+
+
+def test_ingest_reports_rejections_and_exits_non_zero(es_url, tmp_path):
+    shutil.copy(SAMPLES / "000_905d7c85a112ab90.txt", tmp_path / "good.txt")
+    shutil.copy(SAMPLES / "000_905d7c85a112ab90.json", tmp_path / "good.json")
+    (tmp_path / "feed.jsonl").write_text("{broken\n")
+    result = runner_for(es_url, "unused").invoke(args=["ingest", str(tmp_path)])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert "feed.jsonl:1: broken JSON" in result.stderr
+    assert "read 2, parsed 1, rejected 1" in result.stderr
+
+
+def test_index_twice_leaves_the_same_document_count(es, es_url, make_alias, tmp_path):
+    alias = make_alias()
+    runner = runner_for(es_url, alias)
+    first = runner.invoke(args=["index", str(SAMPLES)])
+    assert first.exit_code == 0, first.stderr
+    count = es.count(index=alias)["count"]
+    assert count == 16  # title, lead, 9 sections, 5 captions
+    second = runner.invoke(args=["index", "--sample"])
+    assert second.exit_code == 0, second.stderr
+    es.indices.refresh(index=alias)
+    assert es.count(index=alias)["count"] == count
+
+
+def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, es_url, make_alias, tmp_path):
+    alias = make_alias()
+    shutil.copy(SAMPLES / "000_905d7c85a112ab90.txt", tmp_path / "good.txt")
+    shutil.copy(SAMPLES / "000_905d7c85a112ab90.json", tmp_path / "good.json")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner_for(es_url, alias).invoke(args=["index", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "empty.txt: empty file" in result.stderr
+    assert "read 2, indexed 1 articles (16 parts), rejected 1" in result.stderr
+    assert es.count(index=alias)["count"] == 16
+
+
+def test_indexed_caption_carries_people_and_agencies(es, es_url, make_alias):
+    alias = make_alias()
+    runner_for(es_url, alias).invoke(args=["index", "--sample"])
+    hits = es.search(index=alias, query={"term": {"credit_people": "עמוס בן גרשום"}})["hits"]["hits"]
+    assert len(hits) == 2
+    assert all(h["_source"]["credit_agencies"] == ['לע"מ'] for h in hits)
