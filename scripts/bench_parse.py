@@ -12,9 +12,9 @@ never copied into the project. Without that folder it says so and exits 0.
 Two variants are timed, each over every document, ``--runs`` times (the median is reported):
 
 * ``jsonl``: a schema-shaped record per document → schema check (``validator.iter_errors``, as
-  ``read_jsonl`` does) → ``article_from_record`` → ``part_documents``;
+  ``read_jsonl`` does) → ``article_from_record`` → ``normalize_parts``;
 * ``scraped``: a scraped-page-like text per document (title line, blank line, paragraphs separated
-  by blank lines) → ``parse_scraped`` → ``part_documents``.
+  by blank lines) → ``parse_scraped`` → ``normalize_parts``.
 
 Building the records and page texts from the corpus is done before timing. Results are appended to
 ``docs/benchmarks.md`` unless ``--no-record`` is given.
@@ -51,7 +51,13 @@ from jsonschema.exceptions import best_match  # noqa: E402
 
 from service.ingest.scraped import parse_scraped  # noqa: E402
 from service.ingest.sources import BadRecord, _validator, article_from_record  # noqa: E402
-from service.model import part_documents  # noqa: E402
+from service.model import Article  # noqa: E402
+
+
+def normalize_parts(article: Article) -> list[str]:
+    """The normalise step of the pipeline: every part's matching text (what is indexed)."""
+    return [part.normalized for part in article.parts]
+
 
 CORPUS_DIR = ROOT.parent / "shared" / "data" / "corpus"
 CORPUS_LABEL = "../shared/data/corpus"
@@ -151,7 +157,7 @@ def to_sample(doc: dict[str, Any]) -> Sample:
 
 
 def run_jsonl(samples: list[Sample]) -> RunResult:
-    """Schema check + article_from_record + part_documents, as read_jsonl does for each line."""
+    """Schema check + article_from_record + normalize_parts, as read_jsonl does for each line."""
     validator = _validator(False)
     parts = rejected = 0
     start = time.perf_counter()
@@ -164,13 +170,13 @@ def run_jsonl(samples: list[Sample]) -> RunResult:
         except BadRecord:
             rejected += 1
             continue
-        parts += len(part_documents(article))
+        parts += len(normalize_parts(article))
     seconds = time.perf_counter() - start
     return RunResult(seconds=seconds, articles=len(samples), parts=parts, rejected=rejected)
 
 
 def run_scraped(samples: list[Sample]) -> RunResult:
-    """parse_scraped + part_documents on page-like text."""
+    """parse_scraped + normalize_parts on page-like text."""
     parts = rejected = 0
     start = time.perf_counter()
     for sample in samples:
@@ -181,7 +187,7 @@ def run_scraped(samples: list[Sample]) -> RunResult:
         except ValueError:
             rejected += 1
             continue
-        parts += len(part_documents(article))
+        parts += len(normalize_parts(article))
     seconds = time.perf_counter() - start
     return RunResult(seconds=seconds, articles=len(samples), parts=parts, rejected=rejected)
 
@@ -312,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(samples):,} documents loaded from {CORPUS_LABEL}; {pinning}; {args.runs} run(s) per variant")
 
     benches: list[tuple[VariantResult, Callable[[list[Sample]], RunResult]]] = [
-        (VariantResult("jsonl", "schema check + article_from_record + part_documents"), run_jsonl),
-        (VariantResult("scraped", "parse_scraped + part_documents"), run_scraped),
+        (VariantResult("jsonl", "schema check + article_from_record + normalize_parts"), run_jsonl),
+        (VariantResult("scraped", "parse_scraped + normalize_parts"), run_scraped),
     ]
     for result, bench in benches:
         bench(samples[: min(len(samples), 200)])  # warm-up: caches, compiled patterns

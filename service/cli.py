@@ -80,7 +80,7 @@ def register(app: Flask) -> None:
             click.echo(f"rejected by Elasticsearch {failure}", err=True)
         rejected = counts["rejected"] + len(summary.failed)
         click.echo(
-            f"read {counts['read']}, indexed {summary.articles} articles ({summary.parts} parts), "
+            f"read {counts['read']}, indexed {summary.articles} articles ({summary.documents} documents), "
             f"rejected {rejected}, {summary.seconds:.2f}s",
             err=True,
         )

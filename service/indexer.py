@@ -9,36 +9,50 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from service.model import Article, part_documents
+from service.documents import article_documents, extract_entities
+from service.entities.extractor import EntityExtractor
+from service.model import Article
 
 
 @dataclass
 class IndexSummary:
     articles: int = 0
-    parts: int = 0
+    documents: int = 0  # one article document plus one per part
     failed: list[str] = field(default_factory=list)  # documents Elasticsearch refused, with why
     seconds: float = 0.0
 
 
-def _actions(index: str, articles: Iterable[Article], summary: IndexSummary) -> Iterator[dict[str, Any]]:
+def _actions(
+    index: str, articles: Iterable[Article], summary: IndexSummary, extractor: EntityExtractor | None
+) -> Iterator[dict[str, Any]]:
     for article in articles:
         summary.articles += 1
-        for doc in part_documents(article):
+        for doc in article_documents(article, extract_entities(article, extractor)):
             doc["_index"] = index
             yield doc
 
 
 def index_articles(
-    es: Elasticsearch, index: str, articles: Iterable[Article], *, refresh: bool = True, chunk_size: int = 500
+    es: Elasticsearch,
+    index: str,
+    articles: Iterable[Article],
+    *,
+    refresh: bool = True,
+    chunk_size: int = 500,
+    extractor: EntityExtractor | None = None,
 ) -> IndexSummary:
     """Index every part of ``articles``; a document the node refuses is reported, not fatal."""
     summary = IndexSummary()
     started = time.perf_counter()
     for ok, info in helpers.streaming_bulk(
-        es, _actions(index, articles, summary), chunk_size=chunk_size, raise_on_error=False, max_retries=3
+        es,
+        _actions(index, articles, summary, extractor),
+        chunk_size=chunk_size,
+        raise_on_error=False,
+        max_retries=3,
     ):
         if ok:
-            summary.parts += 1
+            summary.documents += 1
         else:
             op = next(iter(info.values()))
             summary.failed.append(f"{op.get('_id')}: {op.get('error')}")

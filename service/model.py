@@ -95,35 +95,3 @@ def article_id(url: str, source: str, title: str, published_at: datetime | date 
         when = published_at.isoformat() if published_at else ""
         key = "\x1f".join([source.strip(), normalize(title), when])
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def part_documents(article: Article) -> list[dict[str, Any]]:
-    """The index documents of an article: one per part, with the article's fields denormalised."""
-    published = article.published_at.isoformat() if article.published_at else None
-    title = normalize(article.title)
-    docs = []
-    for position, part in enumerate(article.parts):
-        credit = part.credit
-        docs.append(
-            {
-                "_id": f"{article.id}-{position}",
-                "article_id": article.id,
-                "kind": part.kind,
-                "position": position,
-                "heading": normalize(part.heading) or None,
-                "display_heading": part.heading or None,
-                "text": part.normalized,
-                "display_text": part.text,
-                "credit": credit.text if credit else None,
-                "credit_people": list(credit.people) if credit else [],
-                "credit_agencies": list(credit.agencies) if credit else [],
-                "title": title,
-                "display_title": article.title,
-                "url": article.url or None,
-                "source": article.source or None,
-                "published_at": published,
-                "authors": article.authors,
-                "language": article.language,
-            }
-        )
-    return docs

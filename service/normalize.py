@@ -61,14 +61,23 @@ _DOUBLE_LIKE = "\u201c\u201d\u201e\u201f\u2033\u02ba\uff02"
 _SINGLE_LIKE = "\u2018\u2019\u201a\u201b\u2032\u02b9\u02bc\u00b4\u0060"
 _GERSHAYIM_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_DOUBLE_LIKE}](?=[{HEBREW_LETTER}])")
 _GERESH_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_SINGLE_LIKE}]")
-_SPACES_RE = re.compile(r"[ \t\f\v]+")
+# Runs of two or more spaces, or any other horizontal white space (a single space is left alone,
+# which keeps the substitution cheap on ordinary text).
+_SPACES_RE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+# Anything the translation table changes; most text has none of it and skips the translation.
+_TRANSLATED_RE = re.compile(
+    "["
+    + "".join(re.escape(c) for c in (_POINTS + _INVISIBLE))
+    + "\u05be\u05c0\u05c3\u05c6\u05f3\u05f4\u00a0\u2007\u202f]"
+)
 
 
 def normalize(text: str) -> str:
     """Return ``text`` ready for matching: no points, no bidi marks, ASCII gershayim and geresh."""
     if not text:
         return ""
-    text = text.translate(_TABLE)
+    if _TRANSLATED_RE.search(text):
+        text = text.translate(_TABLE)
     if any(c in text for c in _DOUBLE_LIKE):
         text = _GERSHAYIM_RE.sub('"', text)
     if any(c in text for c in _SINGLE_LIKE):

@@ -45,7 +45,7 @@ def test_index_twice_leaves_the_same_document_count(es, es_url, make_alias, tmp_
     first = runner.invoke(args=["index", str(SAMPLES)])
     assert first.exit_code == 0, first.stderr
     count = es.count(index=alias)["count"]
-    assert count == 16  # title, lead, 9 sections, 5 captions
+    assert count == 17  # the article, and its title, lead, 9 sections and 5 captions
     second = runner.invoke(args=["index", "--sample"])
     assert second.exit_code == 0, second.stderr
     es.indices.refresh(index=alias)
@@ -60,8 +60,8 @@ def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, es_ur
     result = runner_for(es_url, alias).invoke(args=["index", str(tmp_path)])
     assert result.exit_code == 1
     assert "empty.txt: empty file" in result.stderr
-    assert "read 2, indexed 1 articles (16 parts), rejected 1" in result.stderr
-    assert es.count(index=alias)["count"] == 16
+    assert "read 2, indexed 1 articles (17 documents), rejected 1" in result.stderr
+    assert es.count(index=alias)["count"] == 17
 
 
 def test_indexed_caption_carries_people_and_agencies(es, es_url, make_alias):

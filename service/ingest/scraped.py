@@ -88,7 +88,9 @@ FOOTER_LINES = frozenset(
 METADATA_LINE = re.compile(
     r"^(?:(?:פורסם|עודכן|עדכון אחרון)\s*:?.*|\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:\s*,?\s*\d{1,2}:\d{2})?)$"
 )
-BYLINE = re.compile(r"^(?:מאת|כתב|כתבת|מאת:)\s*:?\s*(?P<names>[^.!?]{2,80})$")
+# "מאת דנה לוי", "כתבה: דנה לוי" (the colon is required after כתב, which also opens headlines).
+BYLINE = re.compile(r"^(?:מאת:?|(?:כתב|כתבה|כתבו|כתבת)\s*:)\s*(?P<names>[^.!?:]{2,80})$")
+CHROME_MAX_WORDS = 12  # no widget label, footer line or date stamp is longer
 
 CREDIT_WORDS = "צילום|צילומים|צילום מסך|צלם|קרדיט"
 # "caption (צילום: credit)", possibly followed by a repeated, cut-off "(צילום: cred".
@@ -120,6 +122,8 @@ def is_widget_phrase(line: str) -> bool:
 def is_chrome(line: str, next_line: str | None = None) -> bool:
     """Rules 1, 2 and 5. A widget phrase directly followed by a long paragraph is a subheading
     that happens to contain a widget word ("תגובות במערכת הפוליטית"), not chrome."""
+    if words(line) > CHROME_MAX_WORDS:
+        return False
     if is_widget_line(line) or is_metadata(line):
         return True
     return is_widget_phrase(line) and not (next_line and words(next_line) > HEADING_MAX_WORDS)
@@ -229,11 +233,11 @@ def parse_scraped(
             if nxt and not chrome[i + 1] and bare_credit_of(nxt) is None and words(nxt) <= CAPTION_MAX_WORDS:
                 add_caption(nxt, credit)
                 i += 1
-        elif is_footer_start(line) and prose:
+        elif prose and words(line) <= CHROME_MAX_WORDS and is_footer_start(line):
             in_footer = True
         elif chrome[i] or in_footer:
             pass
-        elif (byline := BYLINE.match(line)) and len(prose) <= 2:
+        elif 1 <= len(prose) <= 2 and (byline := BYLINE.match(line)):
             authors.extend(a.strip() for a in re.split(r",| ו(?=\S)", byline.group("names")) if a.strip())
         else:
             prose.append(line)

@@ -11,9 +11,11 @@ TEXT_FIELDS = ["text^2", "text.stem", "title^0.5", "title.stem^0.3"]
 
 
 def build_search(req: SearchRequest) -> dict[str, Any]:
-    filters: list[dict[str, Any]] = []
+    filters: list[dict[str, Any]] = [{"term": {"doc_type": "part"}}]
     if req.kinds:
         filters.append({"terms": {"kind": list(req.kinds)}})
+    for _entity_type, ids in req.entities:
+        filters.append({"terms": {"entity_ids": list(ids)}})
     if req.q:
         must: dict[str, Any] = {
             "multi_match": {
@@ -41,6 +43,8 @@ def build_search(req: SearchRequest) -> dict[str, Any]:
             "credit",
             "display_title",
             "url",
+            "entities",
+            "part_entity_ids",
             "source",
             "published_at",
         ],

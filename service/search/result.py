@@ -7,6 +7,14 @@ from typing import Any
 from service.search.parser import SearchRequest
 
 
+def entity_refs(values: dict[str, list[str]] | None) -> dict[str, list[dict[str, str]]]:
+    """{"person": ["person:x|Name", ...]} → {"person": [{"id": "person:x", "name": "Name"}, ...]}."""
+    refs: dict[str, list[dict[str, str]]] = {}
+    for entity_type, pairs in (values or {}).items():
+        refs[entity_type] = [dict(zip(("id", "name"), pair.split("|", 1), strict=True)) for pair in pairs]
+    return refs
+
+
 def shape_results(req: SearchRequest, response: dict[str, Any]) -> dict[str, Any]:
     hits = response["hits"]
     results = []
@@ -30,6 +38,8 @@ def shape_results(req: SearchRequest, response: dict[str, Any]) -> dict[str, Any
                 "source": src.get("source"),
                 "published_at": src.get("published_at"),
                 "score": hit.get("_score"),
+                "entities": entity_refs(src.get("entities")),
+                "part_entity_ids": src.get("part_entity_ids", []),
             }
         )
     return {

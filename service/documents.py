@@ -1,0 +1,93 @@
+"""An article and its entities → the documents of the index (``index_mappings/parts.json``).
+
+One ``article`` document per article (the union of its entities with mention counts, for facet
+counts by article) and one ``part`` document per title, lead, section and caption, carrying its
+article's fields and entities so that every filter applies to whole articles.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from service.entities.extractor import ArticleEntities, EntityExtractor, GazetteerExtractor
+from service.model import Article, Part
+from service.normalize import normalize
+
+ENTITY_TYPES = ("person", "place", "organisation", "credit")
+
+
+@cache
+def default_extractor() -> EntityExtractor:
+    """Built on first use (loading the gazetteer takes about a second), then shared."""
+    extractor = GazetteerExtractor()
+    extractor.warm_up()
+    return extractor
+
+
+def credit_names(part: Part) -> list[tuple[str, str]]:
+    if part.credit is None:
+        return []
+    return [("person", n) for n in part.credit.people] + [("agency", n) for n in part.credit.agencies]
+
+
+def extract_entities(article: Article, extractor: EntityExtractor | None = None) -> ArticleEntities:
+    extractor = extractor or default_extractor()
+    return extractor.extract([p.normalized for p in article.parts], [credit_names(p) for p in article.parts])
+
+
+def _facet_values(mentions) -> dict[str, list[str]]:
+    """Facet values by type, each "<id>|<canonical name>" so that a bucket names its entity."""
+    values: dict[str, dict[str, None]] = {t: {} for t in ENTITY_TYPES}
+    for m in mentions:
+        values[m.type][f"{m.entity_id}|{m.name}"] = None
+    return {t: list(v) for t, v in values.items()}
+
+
+def article_documents(article: Article, entities: ArticleEntities) -> list[dict[str, Any]]:
+    """The article document first, then its parts in order."""
+    published = article.published_at.isoformat() if article.published_at else None
+    all_mentions = [m for part in entities.parts for m in part]
+    common = {
+        "article_id": article.id,
+        "title": normalize(article.title),
+        "display_title": article.title,
+        "url": article.url or None,
+        "source": article.source or None,
+        "published_at": published,
+        "authors": article.authors,
+        "language": article.language,
+        "entity_ids": sorted({m.entity_id for m in all_mentions}),
+        "entities": _facet_values(all_mentions),
+    }
+    docs: list[dict[str, Any]] = [
+        {
+            "_id": article.id,
+            "doc_type": "article",
+            **common,
+            "display_lead": article.lead or None,
+            "entity_counts": [
+                {"id": e.id, "type": e.type, "name": e.name, "count": e.count} for e in entities.totals()
+            ],
+        }
+    ]
+    for position, (part, mentions) in enumerate(zip(article.parts, entities.parts, strict=True)):
+        credit = part.credit
+        docs.append(
+            {
+                "_id": f"{article.id}-{position}",
+                "doc_type": "part",
+                **common,
+                "kind": part.kind,
+                "position": position,
+                "heading": normalize(part.heading) or None,
+                "display_heading": part.heading or None,
+                "text": part.normalized,
+                "display_text": part.text,
+                "credit": credit.text if credit else None,
+                "credit_people": list(credit.people) if credit else [],
+                "credit_agencies": list(credit.agencies) if credit else [],
+                "part_entity_ids": sorted({m.entity_id for m in mentions}),
+            }
+        )
+    return docs

@@ -1,0 +1,476 @@
+"""Extract people, places, organisations and photo credits from an article, offline.
+
+``EntityExtractor`` is the interface (a Hebrew NER model could implement it later);
+``GazetteerExtractor`` is the implementation: gazetteer matches (``matcher.py``) plus rules for
+people no gazetteer knows:
+
+- a role title followed by a name ("האלוף במילואים עמוס גלעד", "השר כץ");
+- a known first name followed by a surname-like word ("סמיר קונטאר");
+- within an article, a surname alone links to the full name mentioned earlier ("פוטין");
+- homographs (weak aliases: הודו, שדרות, עמוס...) count only with support in the article: the
+  entity's full name, a role title before them, or one of the entity's context words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+from service.entities.gazetteer import DATA_DIR, Entity, Gazetteer, load_gazetteer
+from service.entities.matcher import PREFIX_CHAIN, Match, Matcher, zipf
+from service.normalize import normalize
+
+TOKEN = re.compile(r"\w+(?:[\"']\w+)*'?")
+# Role titles that introduce a person's name (normalised, without prefixes).
+TITLES = [
+    "ראש הממשלה",
+    "ראש הממשלה לשעבר",
+    'רה"מ',
+    "נשיא המדינה",
+    "הנשיא",
+    "נשיא",
+    "נשיאת",
+    "סגן הנשיא",
+    "השר",
+    "השרה",
+    "שר",
+    "שרת",
+    "סגן השר",
+    "סגנית השר",
+    'ח"כ',
+    'חה"כ',
+    "חבר הכנסת",
+    "חברת הכנסת",
+    "דובר",
+    "דוברת",
+    "דוברו של",
+    "דוברה של",
+    "האלוף",
+    "אלוף",
+    'תא"ל',
+    "תת אלוף",
+    'אל"מ',
+    'סא"ל',
+    'רס"ן',
+    "סרן",
+    "סגן",
+    "רב סרן",
+    'הרמטכ"ל',
+    'רמטכ"ל',
+    'המפכ"ל',
+    "ניצב",
+    'נצ"מ',
+    'תנ"צ',
+    'רפ"ק',
+    'ד"ר',
+    "דוקטור",
+    'עו"ד',
+    "עורך הדין",
+    "עורכת הדין",
+    "פרופ'",
+    "פרופסור",
+    "הרב",
+    "רבי",
+    'האדמו"ר',
+    "השופט",
+    "השופטת",
+    "שופט",
+    "שופטת",
+    'מנכ"ל',
+    'מנכ"לית',
+    'יו"ר',
+    "יושב ראש",
+    "יושבת ראש",
+    "השגריר",
+    "השגרירה",
+    "שגריר",
+    "ראש העיר",
+    "ראש עיריית",
+    "ראש המועצה",
+    "מזכיר המדינה",
+    "מזכירת המדינה",
+    "הקנצלר",
+    "הקנצלרית",
+    "המלך",
+    "המלכה",
+    "הנסיך",
+    "השייח'",
+    "שייח'",
+    "הסופר",
+    "הסופרת",
+    "המשורר",
+    "המשוררת",
+    "הזמר",
+    "הזמרת",
+    "השחקן",
+    "השחקנית",
+    "המאמן",
+    "הכתב",
+    "הכתבת",
+    "העיתונאי",
+    "העיתונאית",
+    "הפרקליט",
+    "היועץ המשפטי לממשלה",
+    "מבקר המדינה",
+    "הנגיד",
+    "נגיד",
+    'המנכ"ל',
+    'היו"ר',
+    "מר",
+    "גב'",
+    "הגב'",
+    'המזכ"ל',
+    'מזכ"ל',
+    "הקומיסר",
+    "הבמאי",
+    "הבמאית",
+    "האמן",
+    "הצייר",
+    "המלחין",
+    "הטייס",
+    "הסמל",
+    'רב"ט',
+    'סמ"ר',
+    "טוראי",
+    "פקד",
+    'סנ"צ',
+    "הכומר",
+    "האפיפיור",
+    "האיש",
+    "האישה",
+    "אחיו",
+    "אחותו",
+    "אביו",
+    "אמו",
+    "בנו",
+    "בתו",
+    "אשתו",
+    "בעלה",
+]
+FILLERS = {"במילואים", "לשעבר", "מיל'", "מיל", "בדימוס", "הטרי", "הנכנס", "היוצא"}
+PARTICLES = {"בן", "בר", "בת", "אבו", "אל", "א", "דה", "די", "דל", "ואן", "פון", "לה", "אבן", "עבד"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    part: int  # index of the part in the article
+    start: int  # character offsets of the name (without prefix) in the part's normalised text
+    end: int
+    entity_id: str
+    type: str
+    name: str
+    rule: str  # gazetteer | title | first-name | surname-link | credit
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    id: str
+    type: str
+    name: str
+    count: int
+
+
+@dataclass
+class ArticleEntities:
+    parts: list[list[Mention]]  # mentions of each part, in the order of the article's parts
+
+    def totals(self) -> list[EntityCount]:
+        """Every entity of the article with its mention count, most mentioned first."""
+        counts: Counter[tuple[str, str, str]] = Counter(
+            (m.entity_id, m.type, m.name) for part in self.parts for m in part
+        )
+        return [
+            EntityCount(i, t, n, c) for (i, t, n), c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+        ]
+
+
+class EntityExtractor(Protocol):
+    """What the indexer needs from an extractor; a statistical model can implement it too."""
+
+    def extract(
+        self, texts: Sequence[str], credits: Sequence[Iterable[tuple[str, str]]] = ()
+    ) -> ArticleEntities:
+        """``texts``: the normalised texts of an article's parts; ``credits``: per part,
+        (kind, name) pairs of photo credits, kind being "person" or "agency"."""
+        ...
+
+
+def _read_list(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return list(dict.fromkeys(normalize(x) for x in lines if x.strip() and not x.startswith("#")))
+
+
+def slug_id(entity_type: str, name: str) -> str:
+    """A stable id for an entity found by a rule rather than the gazetteer."""
+    return f"{entity_type}:x-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:12]}"
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+class GazetteerExtractor:
+    def __init__(self, gazetteer: Gazetteer | None = None, data_dir: Path = DATA_DIR) -> None:
+        self.gazetteer = gazetteer or load_gazetteer(data_dir)
+        self.matcher = Matcher(self.gazetteer)
+        # Title rule: any first name; first-name rule: only those that are not mostly words.
+        self.first_names = set(_read_list(DATA_DIR / "first_names.txt"))
+        self.safe_first_names = self.first_names - set(_read_list(DATA_DIR / "first_names_common_words.txt"))
+        self.surnames = set(_read_list(DATA_DIR / "surnames.txt"))
+        # Role titles by their first word, longest first.
+        self._titles: dict[str, list[tuple[str, ...]]] = {}
+        for title in sorted((tuple(t.split()) for t in map(normalize, TITLES)), key=len, reverse=True):
+            self._titles.setdefault(title[0], []).append(title)
+        self._by_name = {name: entities for name, entities in self.gazetteer.by_name().items()}
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        """Hebrew words (the 30,000 most frequent) that are not names: they never make a surname."""
+        from wordfreq import top_n_list
+
+        names = self.first_names | self.surnames
+        for entity in self.gazetteer.entities.values():
+            if entity.type == "person":
+                names.update(normalize(entity.name).split())
+        return frozenset(w for w in top_n_list("he", 30000) if w not in names)
+
+    @cached_property
+    def function_words(self) -> frozenset[str]:
+        """The 3,000 most frequent Hebrew words that are not names: after a role title anything
+        else is taken for a name ("השר שטייניץ"), but not these ("השר אמר")."""
+        from wordfreq import top_n_list
+
+        return frozenset(w for w in top_n_list("he", 3000) if w not in self.first_names | self.surnames)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def extract(
+        self, texts: Sequence[str], credits: Sequence[Iterable[tuple[str, str]]] = ()
+    ) -> ArticleEntities:
+        tokens = [[_Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(t)] for t in texts]
+        matches = [self.matcher.find(t) for t in texts]
+        article_text = " ".join(texts).lower()
+
+        mentions: list[list[Mention]] = [[] for _ in texts]
+        weak: list[tuple[int, Match, str]] = []
+        supported: set[str] = set()  # entities with a strong mention or a title before a weak one
+        for p, part_matches in enumerate(matches):
+            for m in part_matches:
+                entity = self._entity(m.candidates[0][0])
+                if m.candidates[0][1]:
+                    mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer"))
+                    supported.add(entity.id)
+                else:
+                    weak.append((p, m, entity.id))
+
+        covered = [self._covered(part) for part in matches]
+        for p, toks in enumerate(tokens):
+            mentions[p] += self._people_by_rules(p, texts[p], toks, matches[p], covered[p], supported)
+
+        for p, m, entity_id in weak:
+            entity = self._entity(entity_id)
+            if entity_id in supported or any(c in article_text for c in entity.context):
+                mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer"))
+
+        self._link_surnames(tokens, mentions)
+        for p, part_credits in enumerate(credits):
+            for kind, name in part_credits:
+                name = normalize(name)
+                mentions[p].append(
+                    Mention(p, 0, 0, slug_id("credit", name), "credit", name, f"credit-{kind}")
+                )
+        for part in mentions:
+            part.sort(key=lambda m: (m.start, m.end))
+        return ArticleEntities(mentions)
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def _entity(self, entity_id: str) -> Entity:
+        return self.gazetteer.entities[entity_id]
+
+    @staticmethod
+    def _mention(part: int, start: int, end: int, entity: Entity, rule: str) -> Mention:
+        return Mention(part, start, end, entity.id, entity.type, entity.name, rule)
+
+    @staticmethod
+    def _covered(matches: list[Match]) -> list[tuple[int, int]]:
+        return [(m.span_start, m.end) for m in matches]
+
+    def _title_at(self, toks: list[_Token], i: int) -> int:
+        """Index of the first token after a role title starting at token ``i`` (prefix allowed), or -1."""
+        word = toks[i].text
+        heads = [word] + [word[k:] for k in range(1, min(4, len(word) - 1)) if PREFIX_CHAIN.match(word[:k])]
+        for head in heads:
+            for title in self._titles.get(head, ()):
+                rest = toks[i + 1 : i + len(title)]
+                if len(rest) == len(title) - 1 and all(
+                    t.text == w for t, w in zip(rest, title[1:], strict=True)
+                ):
+                    j = i + len(title)
+                    while j < len(toks) and toks[j].text in FILLERS:
+                        j += 1
+                    return j
+        return -1
+
+    def warm_up(self) -> None:
+        """Load the word lists now rather than during the first article."""
+        from service.entities.matcher import _word_frequencies
+
+        _word_frequencies()
+        _ = self.stopwords, self.function_words
+
+    def _strip_prefix(self, word: str, known: set[str]) -> str | None:
+        if word in known:
+            return word
+        for k in range(1, min(4, len(word) - 1)):
+            if PREFIX_CHAIN.match(word[:k]) and word[k:] in known and zipf(word) - zipf(word[k:]) <= 0.6:
+                return word[k:]
+        return None
+
+    def _surname_like(self, word: str) -> bool:
+        if word in self.surnames:
+            return True
+        if len(word) < 2 or not re.fullmatch(r"[א-ת][א-ת'\"]*", word) or word in self.stopwords:
+            return False
+        # "ואמר", "שהודיע": a prefix glued to a frequent word is not a surname.
+        return not any(
+            PREFIX_CHAIN.match(word[:k]) and word[k:] in self.stopwords
+            for k in range(1, min(4, len(word) - 1))
+        )
+
+    def _title_surname(self, word: str) -> bool:
+        """A lone word after a title is a surname ("השר כץ"), not an adjective ("הנשיא האוקראיני"):
+        a name never takes the article ה, and a first name alone is not enough."""
+        if word in self.surnames:
+            return True
+        if len(word) < 2 or not re.fullmatch(r"[א-ת][א-ת'\"]*", word) or word.startswith("ה"):
+            return False
+        return word not in self.first_names and not any(
+            word[k:] in self.function_words
+            for k in range(0, min(4, len(word) - 1))
+            if k == 0 or PREFIX_CHAIN.match(word[:k])
+        )
+
+    @staticmethod
+    def _adjacent(text: str, a: _Token, b: _Token) -> bool:
+        return not text[a.end : b.start].strip()
+
+    def _surname_end(self, text: str, toks: list[_Token], j: int) -> int:
+        """After a first name at ``j - 1``: the index past its surname (with a particle such as בן
+        or אבו before it), or -1 when no surname-like word follows in the same phrase."""
+        if j < len(toks) and toks[j].text in PARTICLES and self._adjacent(text, toks[j - 1], toks[j]):
+            j += 1
+        if j < len(toks) and self._adjacent(text, toks[j - 1], toks[j]) and self._surname_like(toks[j].text):
+            return j + 1
+        return -1
+
+    def _people_by_rules(
+        self,
+        p: int,
+        text: str,
+        toks: list[_Token],
+        matches: list[Match],
+        covered: list[tuple[int, int]],
+        supported: set[str],
+    ) -> list[Mention]:
+        found: list[Mention] = []
+        starts = {m.start: m for m in matches}
+        taken = list(covered)
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        def add(names: list[_Token], rule: str) -> None:
+            found.append(self._rule_person(p, names, rule))
+            taken.append((names[0].start, names[-1].end))
+
+        i = 0
+        while i < len(toks):
+            after = self._title_at(toks, i)
+            if 0 <= after < len(toks) and self._adjacent(text, toks[after - 1], toks[after]):
+                nxt = toks[after]
+                if (match := starts.get(nxt.start)) is not None:
+                    # A known name after a title: the title supports it even if it is a homograph.
+                    people = [c for c, _ in match.candidates if c.startswith("person:")]
+                    if people:
+                        supported.add(people[0])
+                    i = after + 1
+                    continue
+                end = self._surname_end(text, toks, after + 1) if nxt.text in self.first_names else -1
+                if end > 0 and free(nxt.start, toks[end - 1].end):
+                    add(toks[after:end], "title")
+                    i = end
+                    continue
+                if self._title_surname(nxt.text) and free(nxt.start, nxt.end):
+                    add([nxt], "title")
+                    i = after + 1
+                    continue
+            tok = toks[i]
+            first = self._strip_prefix(tok.text, self.safe_first_names)
+            if first and free(tok.start, tok.end):
+                end = self._surname_end(text, toks, i + 1)
+                if end > 0 and free(tok.start, toks[end - 1].end):
+                    add([_Token(first, tok.end - len(first), tok.end), *toks[i + 1 : end]], "first-name")
+                    i = end
+                    continue
+            i += 1
+        return found
+
+    def _rule_person(self, p: int, toks: list[_Token], rule: str) -> Mention:
+        name = " ".join(t.text for t in toks)
+        known = [e for e in self._by_name.get(name.lower(), []) if e.type == "person"]
+        entity_id = known[0].id if known else slug_id("person", name)
+        return Mention(p, toks[0].start, toks[-1].end, entity_id, "person", name, rule)
+
+    def _link_surnames(self, tokens: list[list[_Token]], mentions: list[list[Mention]]) -> None:
+        """A surname alone refers to the person whose full name the article mentions."""
+        full: dict[str, tuple[str, str]] = {}
+        ambiguous: set[str] = set()
+        for part in mentions:
+            for m in part:
+                words = m.name.split()
+                if m.type == "person" and len(words) >= 2:
+                    surname = words[-1]
+                    if surname in full and full[surname][0] != m.entity_id:
+                        ambiguous.add(surname)
+                    full[surname] = (m.entity_id, m.name)
+        for surname in ambiguous:
+            full.pop(surname, None)
+        if not full:
+            return
+        known = set(full)
+        for p, toks in enumerate(tokens):
+            spans = [(m.start, m.end) for m in mentions[p] if m.end > m.start]
+            relinked: list[Mention] = []
+            for m in mentions[p]:
+                # A surname-only person found by a title rule becomes the full name's entity.
+                if (
+                    m.type == "person"
+                    and " " not in m.name
+                    and m.name in full
+                    and m.entity_id != full[m.name][0]
+                ):
+                    entity_id, name = full[m.name]
+                    relinked.append(
+                        Mention(m.part, m.start, m.end, entity_id, "person", name, "surname-link")
+                    )
+                else:
+                    relinked.append(m)
+            mentions[p][:] = relinked
+            for tok in toks:
+                if any(not (tok.end <= a or tok.start >= b) for a, b in spans):
+                    continue
+                surname = self._strip_prefix(tok.text, known)
+                if surname:
+                    entity_id, name = full[surname]
+                    start = tok.end - len(surname)
+                    mentions[p].append(Mention(p, start, tok.end, entity_id, "person", name, "surname-link"))

@@ -1,0 +1,81 @@
+"""Entities in the real index: stored per part and per article, filterable through the API, and
+known to the node's stemmer through the generated names dictionary."""
+
+import pytest
+
+from service.entities.gazetteer import load_gazetteer
+from service.entities.hunspell import DIC_PATH, name_words, render_dic
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def entity_id(gazetteer, name: str, entity_type: str) -> str:
+    (entity,) = [e for e in gazetteer.by_name()[name.lower()] if e.type == entity_type]
+    return entity.id
+
+
+def test_article_document_stores_entities_with_counts(es, sample_alias, gazetteer):
+    hits = es.search(index=sample_alias, query={"term": {"doc_type": "article"}})["hits"]["hits"]
+    (article,) = hits
+    counts = {(e["type"], e["name"]): e["count"] for e in article["_source"]["entity_counts"]}
+    assert counts[("person", "ולדימיר פוטין")] >= 10
+    assert counts[("place", "סוריה")] >= 3
+    assert counts[("credit", 'לע"מ')] == 4
+    putin = entity_id(gazetteer, "ולדימיר פוטין", "person")
+    assert f"{putin}|ולדימיר פוטין" in article["_source"]["entities"]["person"]
+
+
+def test_each_part_stores_its_own_entities(es, sample_alias, gazetteer):
+    caption = es.search(index=sample_alias, query={"match_phrase": {"text": "טילי S-400"}})["hits"]["hits"][0]
+    own = caption["_source"]["part_entity_ids"]
+    assert entity_id(gazetteer, "סוריה", "place") in own
+    assert entity_id(gazetteer, "ולדימיר פוטין", "person") not in own
+    # ...while the article's entities are denormalised onto every part for filtering.
+    assert entity_id(gazetteer, "ולדימיר פוטין", "person") in caption["_source"]["entity_ids"]
+
+
+def test_api_filters_by_entity(client_for, sample_alias, gazetteer):
+    client = client_for(sample_alias)
+    peskov = entity_id(gazetteer, "דימיטרי פסקוב", "person")
+    body = client.get("/api/search", query_string={"q": "פוטין", "person": peskov}).get_json()
+    assert body["total"] > 0
+    assert all(r["article_id"] == body["results"][0]["article_id"] for r in body["results"])
+    assert any(e["id"] == peskov for e in body["results"][0]["entities"]["person"])
+    nobody = client.get(
+        "/api/search", query_string={"q": "פוטין", "person": "person:nobody-at-all"}
+    ).get_json()
+    assert nobody["total"] == 0
+
+
+def test_api_filters_are_and_across_types(client_for, sample_alias, gazetteer):
+    client = client_for(sample_alias)
+    params = {
+        "person": entity_id(gazetteer, "ולדימיר פוטין", "person"),
+        "place": entity_id(gazetteer, "סוריה", "place"),
+    }
+    assert client.get("/api/search", query_string=params).get_json()["total"] > 0
+    params["organisation"] = "organisation:nobody-at-all"
+    assert client.get("/api/search", query_string=params).get_json()["total"] == 0
+
+
+def test_bad_entity_filter_is_400(client_for, sample_alias):
+    response = client_for(sample_alias).get("/api/search", query_string={"person": "place:x"})
+    assert response.status_code == 400
+    assert "person" in response.get_json()["message"]
+
+
+def test_committed_names_dictionary_is_current(gazetteer):
+    assert DIC_PATH.read_text(encoding="utf-8") == render_dic(name_words(gazetteer)), (
+        "run: python scripts/build_hunspell_names.py"
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"), [("לפוטין", "פוטין"), ("ופורושנקו", "פורושנקו"), ("לפסקוב", "פסקוב")]
+)
+def test_stemmer_strips_prefixes_from_names(es, sample_alias, word, stem):
+    tokens = es.indices.analyze(index=sample_alias, analyzer="he_stem", text=word)["tokens"]
+    assert stem in [t["token"] for t in tokens]
