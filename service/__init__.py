@@ -14,12 +14,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the application; nothing connects to Elasticsearch until a request needs it."""
     from service import api, cli, errors, web
     from service.es import make_client
+    from service.searching import DateExtent
 
     app = Flask(__name__)
     settings = settings or Settings.from_env()
     app.config.update(SETTINGS=settings, JSON_AS_ASCII=False, **overrides)
     app.json.ensure_ascii = False  # Hebrew stays readable in API responses
     app.extensions["elasticsearch"] = make_client(settings)
+    app.extensions["date_extent"] = DateExtent()
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
     errors.register(app)
@@ -33,3 +35,10 @@ def get_es() -> Elasticsearch:
 
 def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
+
+
+def search_articles(req):
+    """Run a validated search against the configured alias (shared by the API and the page)."""
+    from service.searching import run_search
+
+    return run_search(get_es(), get_settings().es_index, req, current_app.extensions["date_extent"])

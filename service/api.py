@@ -1,22 +1,42 @@
-"""The JSON API."""
+"""The JSON API: search, articles, suggestions, health and its OpenAPI description."""
 
 from __future__ import annotations
 
 from elastic_transport import ConnectionError as ESConnectionError
 from elastic_transport import ConnectionTimeout
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 
-from service import get_es, get_settings
+from service import get_es, get_settings, search_articles
+from service.articles import get_article
+from service.openapi import openapi_document
 from service.search.parser import parse_search_args
-from service.searching import run_search
+from service.suggest import parse_suggest_args, suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
 def search():
-    req = parse_search_args(request.args)
-    return jsonify(run_search(get_es(), get_settings().es_index, req))
+    return jsonify(search_articles(parse_search_args(request.args)))
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str):
+    found = get_article(get_es(), get_settings().es_index, article_id)
+    if found is None:
+        abort(404, description=f"no article with id {article_id[:80]!r}")
+    return jsonify(found)
+
+
+@bp.get("/suggest")
+def suggestions():
+    prefix, size = parse_suggest_args(request.args)
+    return jsonify(suggest(get_es(), get_settings().es_index, prefix, size))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
 
 
 @bp.get("/health")

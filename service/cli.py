@@ -35,6 +35,41 @@ def _reported(items, counts: dict[str, int]) -> Iterator[Article]:
         yield item
 
 
+def _progress(label: str):
+    """A tqdm bar on a terminal; nothing when stderr is not one (CI, logs)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit=" docs", file=sys.stderr)
+
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update
+
+
+def _unreachable_is_a_message(command):
+    """An unreachable Elasticsearch is a one-line error (exit 2), not a traceback."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from elastic_transport import ConnectionError as ESConnectionError
+        from elastic_transport import ConnectionTimeout
+
+        try:
+            return command(*args, **kwargs)
+        except (ESConnectionError, ConnectionTimeout) as exc:
+            from service import get_settings
+
+            where = get_settings().public_es_url
+            click.echo(f"Elasticsearch at {where} is unreachable ({type(exc).__name__})", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
 def register(app: Flask) -> None:
     @app.cli.command("ingest")
     @paths_argument
@@ -56,6 +91,7 @@ def register(app: Flask) -> None:
         sys.exit(1 if counts["rejected"] else 0)
 
     @app.cli.command("index")
+    @_unreachable_is_a_message
     @paths_argument
     @undated_option
     @click.option("--sample", is_flag=True, help="Index the bundled sample article.")
@@ -85,3 +121,48 @@ def register(app: Flask) -> None:
             err=True,
         )
         sys.exit(1 if rejected else 0)
+
+    @app.cli.command("reindex")
+    @_unreachable_is_a_message
+    @paths_argument
+    @undated_option
+    @click.option("--sample", is_flag=True, help="Include the bundled sample article.")
+    @click.option("--keep", default=0, show_default=True, help="Old indices to keep after the swap.")
+    @click.option("--chunk-size", default=500, show_default=True, help="Documents per bulk request.")
+    def reindex_command(
+        paths: tuple[Path, ...], allow_undated: bool, sample: bool, keep: int, chunk_size: int
+    ) -> None:
+        """Rebuild the index from PATHS into a new index and swap the alias to it atomically."""
+        from service import get_es, get_settings
+        from service.ingest.sources import read_paths
+        from service.reindex import ReindexError, reindex
+
+        targets = list(paths) + ([SAMPLE_DIR] if sample else [])
+        if not targets:
+            raise click.UsageError("give PATHS to load, or --sample")
+        alias = get_settings().es_index
+        counts = {"read": 0, "rejected": 0}
+        articles = _reported(read_paths(targets, allow_undated=allow_undated), counts)
+        try:
+            result = reindex(
+                get_es(), alias, articles, keep=keep, chunk_size=chunk_size, progress=_progress("reindexing")
+            )
+        except ReindexError as exc:
+            click.echo(f"reindex failed, '{alias}' unchanged: {exc}", err=True)
+            sys.exit(2)
+        summary = result.summary
+        if result.removed_partial:
+            click.echo(
+                f"removed partial indices of an earlier run: {', '.join(result.removed_partial)}", err=True
+            )
+        click.echo(
+            f"'{alias}' now points to {result.index} (was {', '.join(result.previous) or 'nothing'}); "
+            f"deleted {', '.join(result.deleted) or 'nothing'}",
+            err=True,
+        )
+        click.echo(
+            f"read {counts['read']}, indexed {summary.articles} articles ({summary.documents} documents), "
+            f"rejected {counts['rejected']}, {summary.seconds:.2f}s",
+            err=True,
+        )
+        sys.exit(1 if counts["rejected"] else 0)

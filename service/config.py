@@ -38,6 +38,17 @@ class Settings:
             es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
         )
 
+    @property
+    def public_es_url(self) -> str:
+        """ES_URL without any user:password part, for messages and logs."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.es_url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit(parts._replace(netloc=host))
+
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for ``elasticsearch.Elasticsearch``; secrets only when given."""
         options: dict[str, Any] = {

@@ -7,6 +7,7 @@ article's fields and entities so that every filter applies to whole articles.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -34,6 +35,15 @@ def credit_names(part: Part) -> list[tuple[str, str]]:
 def extract_entities(article: Article, extractor: EntityExtractor | None = None) -> ArticleEntities:
     extractor = extractor or default_extractor()
     return extractor.extract([p.normalized for p in article.parts], [credit_names(p) for p in article.parts])
+
+
+_WORD = re.compile(r"\w[\w\"']*\w")
+
+
+def title_terms(article: Article) -> list[str]:
+    """Distinct words of the title and lead, for autocomplete of frequent terms."""
+    text = normalize(f"{article.title} {article.lead}").lower()
+    return sorted({w for w in _WORD.findall(text) if len(w) >= 3 and not w.isdigit()})
 
 
 def _facet_values(mentions) -> dict[str, list[str]]:
@@ -66,6 +76,7 @@ def article_documents(article: Article, entities: ArticleEntities) -> list[dict[
             "doc_type": "article",
             **common,
             "display_lead": article.lead or None,
+            "title_terms": title_terms(article),
             "entity_counts": [
                 {"id": e.id, "type": e.type, "name": e.name, "count": e.count} for e in entities.totals()
             ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ def index_articles(
     refresh: bool = True,
     chunk_size: int = 500,
     extractor: EntityExtractor | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> IndexSummary:
     """Index every part of ``articles``; a document the node refuses is reported, not fatal."""
     summary = IndexSummary()
@@ -56,6 +57,9 @@ def index_articles(
         else:
             op = next(iter(info.values()))
             summary.failed.append(f"{op.get('_id')}: {op.get('error')}")
+        done = summary.documents + len(summary.failed)
+        if on_batch and done % chunk_size == 0:
+            on_batch(done)
     if refresh:
         es.indices.refresh(index=index)
     summary.seconds = time.perf_counter() - started

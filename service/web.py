@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from service import get_es, get_settings
+from service import search_articles
 from service.search.parser import parse_search_args
-from service.searching import run_search
 
 bp = Blueprint("web", __name__)
 
@@ -14,5 +13,5 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def search_page():
     req = parse_search_args(request.args)
-    result = run_search(get_es(), get_settings().es_index, req)
+    result = search_articles(req)
     return render_template("search.html", result=result, q=request.args.get("q", ""), error=None)

@@ -22,8 +22,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from service.entities.frequency import warm_up as load_frequencies
+from service.entities.frequency import zipf
 from service.entities.gazetteer import DATA_DIR, Entity, Gazetteer, load_gazetteer
-from service.entities.matcher import PREFIX_CHAIN, Match, Matcher, zipf
+from service.entities.matcher import PREFIX_CHAIN, Match, Matcher
 from service.normalize import normalize
 
 TOKEN = re.compile(r"\w+(?:[\"']\w+)*'?")
@@ -223,33 +225,36 @@ class GazetteerExtractor:
         self.gazetteer = gazetteer or load_gazetteer(data_dir)
         self.matcher = Matcher(self.gazetteer)
         # Title rule: any first name; first-name rule: only those that are not mostly words.
-        self.first_names = set(_read_list(DATA_DIR / "first_names.txt"))
-        self.safe_first_names = self.first_names - set(_read_list(DATA_DIR / "first_names_common_words.txt"))
+        common_word_names = set(_read_list(DATA_DIR / "first_names_common_words.txt"))
+        # First names: Israeli CBS names plus the first words of the gazetteer's people (ולדימיר, מארק).
+        self.first_names = set(_read_list(DATA_DIR / "first_names.txt")) | {
+            e.name.split()[0]
+            for e in self.gazetteer.entities.values()
+            if e.type == "person"
+            and len(e.name.split()) >= 2
+            and re.fullmatch(r"[א-ת'\"]{2,}", e.name.split()[0])
+        }
+        self.safe_first_names = self.first_names - common_word_names
+        self._common_word_names = common_word_names
         self.surnames = set(_read_list(DATA_DIR / "surnames.txt"))
         # Role titles by their first word, longest first.
         self._titles: dict[str, list[tuple[str, ...]]] = {}
         for title in sorted((tuple(t.split()) for t in map(normalize, TITLES)), key=len, reverse=True):
             self._titles.setdefault(title[0], []).append(title)
         self._by_name = {name: entities for name, entities in self.gazetteer.by_name().items()}
+        self._context_patterns: dict[str, re.Pattern[str]] = {}
+        self._title_prefixes = sorted({normalize(t) + " " for t in TITLES}, key=len, reverse=True)
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
         """Hebrew words (the 30,000 most frequent) that are not names: they never make a surname."""
         from wordfreq import top_n_list
 
-        names = self.first_names | self.surnames
+        names = self.safe_first_names | self.surnames
         for entity in self.gazetteer.entities.values():
             if entity.type == "person":
                 names.update(normalize(entity.name).split())
         return frozenset(w for w in top_n_list("he", 30000) if w not in names)
-
-    @cached_property
-    def function_words(self) -> frozenset[str]:
-        """The 3,000 most frequent Hebrew words that are not names: after a role title anything
-        else is taken for a name ("השר שטייניץ"), but not these ("השר אמר")."""
-        from wordfreq import top_n_list
-
-        return frozenset(w for w in top_n_list("he", 3000) if w not in self.first_names | self.surnames)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -261,25 +266,29 @@ class GazetteerExtractor:
         article_text = " ".join(texts).lower()
 
         mentions: list[list[Mention]] = [[] for _ in texts]
-        weak: list[tuple[int, Match, str]] = []
+        weak: list[tuple[int, Match]] = []
         supported: set[str] = set()  # entities with a strong mention or a title before a weak one
         for p, part_matches in enumerate(matches):
             for m in part_matches:
-                entity = self._entity(m.candidates[0][0])
-                if m.candidates[0][1]:
-                    mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer"))
+                strong = [entity_id for entity_id, is_strong in m.candidates if is_strong]
+                if strong:
+                    entity = self._entity(strong[0])
+                    mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer", texts[p]))
                     supported.add(entity.id)
                 else:
-                    weak.append((p, m, entity.id))
+                    weak.append((p, m))
 
         covered = [self._covered(part) for part in matches]
         for p, toks in enumerate(tokens):
             mentions[p] += self._people_by_rules(p, texts[p], toks, matches[p], covered[p], supported)
 
-        for p, m, entity_id in weak:
-            entity = self._entity(entity_id)
-            if entity_id in supported or any(c in article_text for c in entity.context):
-                mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer"))
+        for p, m in weak:
+            # A homograph counts for the first of its entities that the article supports.
+            for entity_id, _ in m.candidates:
+                entity = self._entity(entity_id)
+                if entity_id in supported or self._context_in(entity, article_text):
+                    mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer", texts[p]))
+                    break
 
         self._link_surnames(tokens, mentions)
         for p, part_credits in enumerate(credits):
@@ -294,11 +303,28 @@ class GazetteerExtractor:
 
     # -- rules ---------------------------------------------------------------------------------
 
+    def _context_in(self, entity: Entity, text: str) -> bool:
+        """Does one of the entity's context words stand in ``text`` as a word (prefixes allowed)?"""
+        if not entity.context:
+            return False
+        pattern = self._context_patterns.get(entity.id)
+        if pattern is None:
+            words = "|".join(re.escape(c) for c in sorted(entity.context, key=len, reverse=True))
+            pattern = re.compile(rf"(?<!\w)(?:ו?(?:ש|כש|מש|לכש)?[בלכמ]?ה?)({words})(?!\w)")
+            self._context_patterns[entity.id] = pattern
+        return pattern.search(text) is not None
+
     def _entity(self, entity_id: str) -> Entity:
         return self.gazetteer.entities[entity_id]
 
-    @staticmethod
-    def _mention(part: int, start: int, end: int, entity: Entity, rule: str) -> Mention:
+    def _mention(self, part: int, start: int, end: int, entity: Entity, rule: str, text: str = "") -> Mention:
+        if entity.type == "person" and text:
+            # An alias that includes a title ("הרב מאיר כהנא"): the mention is the name alone.
+            span = text[start:end]
+            for title in self._title_prefixes:
+                if span.startswith(title) and len(span) > len(title):
+                    start += len(title)
+                    break
         return Mention(part, start, end, entity.id, entity.type, entity.name, rule)
 
     @staticmethod
@@ -323,10 +349,8 @@ class GazetteerExtractor:
 
     def warm_up(self) -> None:
         """Load the word lists now rather than during the first article."""
-        from service.entities.matcher import _word_frequencies
-
-        _word_frequencies()
-        _ = self.stopwords, self.function_words
+        load_frequencies()
+        _ = self.stopwords
 
     def _strip_prefix(self, word: str, known: set[str]) -> str | None:
         if word in known:
@@ -352,21 +376,29 @@ class GazetteerExtractor:
         a name never takes the article ה, and a first name alone is not enough."""
         if word in self.surnames:
             return True
-        if len(word) < 2 or not re.fullmatch(r"[א-ת][א-ת'\"]*", word) or word.startswith("ה"):
+        if word.startswith("ה") or word in self.first_names:
             return False
-        return word not in self.first_names and not any(
-            word[k:] in self.function_words
-            for k in range(0, min(4, len(word) - 1))
-            if k == 0 or PREFIX_CHAIN.match(word[:k])
-        )
+        return self._surname_like(word)
 
     @staticmethod
     def _adjacent(text: str, a: _Token, b: _Token) -> bool:
         return not text[a.end : b.start].strip()
 
     def _surname_end(self, text: str, toks: list[_Token], j: int) -> int:
-        """After a first name at ``j - 1``: the index past its surname (with a particle such as בן
-        or אבו before it), or -1 when no surname-like word follows in the same phrase."""
+        """After a first name at ``j - 1``: the index past its surname, or -1 when no surname-like
+        word follows in the same phrase. More given names may come first (Arabic names chain them:
+        איברהים נימר חוסיין), and a particle may stand before the surname (בן גרשום, אבו זהרה)."""
+        extra = 0
+        while (
+            extra < 3
+            and j + 1 < len(toks)
+            and toks[j].text in self.safe_first_names
+            and self._adjacent(text, toks[j - 1], toks[j])
+            and self._adjacent(text, toks[j], toks[j + 1])
+            and (toks[j + 1].text in self.safe_first_names or self._surname_like(toks[j + 1].text))
+        ):
+            j += 1
+            extra += 1
         if j < len(toks) and toks[j].text in PARTICLES and self._adjacent(text, toks[j - 1], toks[j]):
             j += 1
         if j < len(toks) and self._adjacent(text, toks[j - 1], toks[j]) and self._surname_like(toks[j].text):
@@ -416,6 +448,8 @@ class GazetteerExtractor:
                     continue
             tok = toks[i]
             first = self._strip_prefix(tok.text, self.safe_first_names)
+            if first and first != tok.text and tok.text in self.stopwords:
+                first = None  # "מחנה" is a word (camp), not מ + חנה
             if first and free(tok.start, tok.end):
                 end = self._surname_end(text, toks, i + 1)
                 if end > 0 and free(tok.start, toks[end - 1].end):
@@ -435,14 +469,19 @@ class GazetteerExtractor:
         """A surname alone refers to the person whose full name the article mentions."""
         full: dict[str, tuple[str, str]] = {}
         ambiguous: set[str] = set()
-        for part in mentions:
-            for m in part:
-                words = m.name.split()
-                if m.type == "person" and len(words) >= 2:
-                    surname = words[-1]
-                    if surname in full and full[surname][0] != m.entity_id:
-                        ambiguous.add(surname)
-                    full[surname] = (m.entity_id, m.name)
+        # Gazetteer people first: a rule-found namesake does not make their surname ambiguous.
+        people = [m for part in mentions for m in part if m.type == "person" and len(m.name.split()) >= 2]
+        people.sort(key=lambda m: m.rule != "gazetteer")
+        from_gazetteer: set[str] = set()
+        for m in people:
+            surname = m.name.split()[-1]
+            if surname in full and full[surname][0] != m.entity_id:
+                if surname not in from_gazetteer or m.rule == "gazetteer":
+                    ambiguous.add(surname)
+                continue
+            full[surname] = (m.entity_id, m.name)
+            if m.rule == "gazetteer":
+                from_gazetteer.add(surname)
         for surname in ambiguous:
             full.pop(surname, None)
         if not full:

@@ -97,11 +97,22 @@ def surface_variants(raw: str) -> set[str]:
     if not base:
         return set()
     forms = {base}
+    # Derived spellings are kept only when they are not ordinary words themselves:
+    # אצ"ל without its gershayim is אצל ("at"), וואלה with one vav is ואלה ("and these").
     if '"' in base:
-        forms.add(base.replace('"', ""))
+        forms.add(_unless_common(base.replace('"', "")))
     if "וו" in base:
-        forms.add(base.replace("וו", "ו"))
-    return {f for f in forms if _long_enough(f)}
+        forms.add(_unless_common(base.replace("וו", "ו")))
+    return {f for f in forms if f and _long_enough(f)}
+
+
+COMMON_WORD_ZIPF = 3.5
+
+
+def _unless_common(form: str) -> str:
+    from service.entities.frequency import zipf
+
+    return "" if " " not in form and zipf(form) >= COMMON_WORD_ZIPF else form
 
 
 def _long_enough(form: str) -> bool:

@@ -9,13 +9,12 @@ never "ש" + "מעון"). Overlaps go to the longest name ("באר שבע" over 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from functools import cache
 
 import ahocorasick
 
+from service.entities.frequency import zipf
 from service.entities.gazetteer import Gazetteer
 
 PREFIX_CHAIN = re.compile(r"^ו?(?:ש|כש|מש|לכש)?[בלכמ]?ה?$")
@@ -26,18 +25,6 @@ MAX_WORD_OVER_NAME_ZIPF = 0.6
 
 def is_letter(c: str) -> bool:
     return c.isalnum()
-
-
-@cache
-def _word_frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("he")
-
-
-def zipf(word: str) -> float:
-    f = _word_frequencies().get(word, 0.0)
-    return math.log10(f * 1e9) if f > 0 else 0.0
 
 
 @dataclass(frozen=True)

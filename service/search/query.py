@@ -1,56 +1,178 @@
-"""A validated search request → the body of an Elasticsearch search."""
+"""A validated ``SearchRequest`` → the body of one Elasticsearch search.
+
+- Matching: every word must match the part (exact form, or its stem) or its article's title;
+  exact forms score above stems. Phrases match exact forms in order; exclusions drop parts.
+- Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
+  (highlighted with the HTML encoder, so article text comes back escaped).
+- Facets: counts of articles (a cardinality of ``article_id``) per entity, disjunctive: each
+  facet's aggregation applies every filter but its own, while the hits get all filters through
+  ``post_filter``. Selected values are counted separately so that they are always returned.
+- Dates: a histogram of articles whose interval follows the selected range (or, without one, the
+  index's first and last dates), empty buckets included.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
-from service.search.parser import SearchRequest
+from service.search.parser import ENTITY_TYPES, SearchRequest
 
-# Exact forms score above stemmed ones, so "סוריה" ranks a literal "סוריה" over "בסוריה".
-TEXT_FIELDS = ["text^2", "text.stem", "title^0.5", "title.stem^0.3"]
+TIME_ZONE = "Asia/Jerusalem"  # dates are newsroom days
+EXACT_FIELDS = ["text^3", "title^1.5"]
+STEM_FIELDS = ["text.stem", "title.stem^0.5"]
+FACET_SIZE = 10
+SNIPPETS_PER_ARTICLE = 3
+SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
+PART_FIELDS = [
+    "kind",
+    "position",
+    "display_heading",
+    "display_text",
+    "credit",
+    "credit_people",
+    "credit_agencies",
+    "part_entity_ids",
+]
 
 
-def build_search(req: SearchRequest) -> dict[str, Any]:
-    filters: list[dict[str, Any]] = [{"term": {"doc_type": "part"}}]
-    if req.kinds:
-        filters.append({"terms": {"kind": list(req.kinds)}})
-    for _entity_type, ids in req.entities:
-        filters.append({"terms": {"entity_ids": list(ids)}})
-    if req.q:
-        must: dict[str, Any] = {
-            "multi_match": {
-                "query": req.q,
-                "fields": TEXT_FIELDS,
-                "type": "most_fields",
-                "operator": "and",
+def _word_clause(word: str) -> dict[str, Any]:
+    return {
+        "bool": {
+            "should": [
+                {"multi_match": {"query": word, "fields": EXACT_FIELDS, "type": "best_fields"}},
+                {"multi_match": {"query": word, "fields": STEM_FIELDS, "type": "best_fields"}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def text_query(req: SearchRequest) -> dict[str, Any]:
+    """The scoring part: words, phrases and exclusions, restricted to part documents."""
+    q = req.query
+    must: list[dict[str, Any]] = [_word_clause(w) for w in q.words]
+    must += [
+        {
+            "bool": {
+                "should": [{"match_phrase": {"text": p}}, {"match_phrase": {"title": p}}],
+                "minimum_should_match": 1,
             }
         }
-    else:
-        must = {"match_all": {}}
-    body: dict[str, Any] = {
-        "query": {"bool": {"must": [must], "filter": filters}},
-        "from": req.offset,
-        "size": req.size,
-        "track_total_hits": True,
-        "_source": [
-            "article_id",
-            "display_heading",
-            "credit_people",
-            "credit_agencies",
-            "kind",
-            "position",
-            "display_text",
-            "credit",
-            "display_title",
-            "url",
-            "entities",
-            "part_entity_ids",
-            "source",
-            "published_at",
-        ],
+        for p in q.phrases
+    ]
+    must_not = [{"match_phrase": {"text": x}} for x in q.excluded] + [
+        {"match": {"text.stem": x}} for x in q.excluded if " " not in x
+    ]
+    return {
+        "bool": {
+            "must": must or [{"match_all": {}}],
+            "must_not": must_not,
+            "filter": [{"term": {"doc_type": "part"}}],
+        }
     }
-    if req.q:
-        body["highlight"] = {
+
+
+def entity_filter(ids: tuple[str, ...]) -> dict[str, Any]:
+    return {"terms": {"entity_ids": list(ids)}}
+
+
+def filters(req: SearchRequest, *, without: str | None = None) -> list[dict[str, Any]]:
+    """Every filter of the request, leaving out one facet's own (for disjunctive counts)."""
+    out: list[dict[str, Any]] = []
+    if req.kinds:
+        out.append({"terms": {"kind": list(req.kinds)}})
+    if req.date_from or req.date_to:
+        # Whole days in Israeli time: from the start of `from` to the end of `to`.
+        rng: dict[str, str] = {"time_zone": TIME_ZONE}
+        if req.date_from:
+            rng["gte"] = f"{req.date_from.isoformat()}||/d"
+        if req.date_to:
+            rng["lte"] = f"{req.date_to.isoformat()}||/d"
+        out.append({"range": {"published_at": rng}})
+    out += [entity_filter(ids) for entity_type, ids in req.entities if entity_type != without]
+    return out
+
+
+def _bool(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
+
+
+ARTICLES = {"articles": {"cardinality": {"field": "article_id"}}}
+
+
+def _facet(req: SearchRequest, entity_type: str) -> dict[str, Any]:
+    field = f"entities.{entity_type}"
+    aggs: dict[str, Any] = {
+        "top": {
+            "terms": {"field": field, "size": FACET_SIZE, "order": [{"articles": "desc"}, {"_key": "asc"}]},
+            "aggs": ARTICLES,
+        }
+    }
+    selected = req.selected(entity_type)
+    if selected:
+        pattern = "(" + "|".join(re.escape(i) for i in selected) + r")\|.*"
+        aggs["selected"] = {
+            "terms": {"field": field, "size": len(selected), "include": pattern},
+            "aggs": ARTICLES,
+        }
+    return {"filter": _bool(filters(req, without=entity_type)), "aggs": aggs}
+
+
+def date_interval(start: date, end: date) -> str:
+    days = (end - start).days
+    if days <= 45:
+        return "day"
+    if days <= 366:
+        return "week"
+    if days <= 366 * 8:
+        return "month"
+    return "year"
+
+
+def histogram_bounds(req: SearchRequest, extent: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The histogram's range: the selected dates, completed by the index's first and last dates."""
+    if req.date_from and req.date_to:
+        return req.date_from, req.date_to
+    if extent is None:
+        return None
+    start, end = req.date_from or extent[0], req.date_to or extent[1]
+    return (start, end) if start <= end else None
+
+
+def _dates(req: SearchRequest, bounds: tuple[date, date]) -> dict[str, Any]:
+    histogram = {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": date_interval(*bounds),
+            "time_zone": TIME_ZONE,
+            "min_doc_count": 0,
+            "extended_bounds": {"min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
+            "format": "yyyy-MM-dd",
+        },
+        "aggs": ARTICLES,
+    }
+    return {"filter": _bool(filters(req)), "aggs": {"histogram": histogram}}
+
+
+def build_search(req: SearchRequest, extent: tuple[date, date] | None = None) -> dict[str, Any]:
+    """``extent``: the first and last publication dates in the index, for the date histogram."""
+    sort: list[Any]
+    if req.sort == "newest" or (req.sort == "relevance" and req.query.empty):
+        sort = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+    elif req.sort == "oldest":
+        sort = [{"published_at": {"order": "asc", "missing": "_last"}}, "_score"]
+    else:
+        sort = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+    inner_hits: dict[str, Any] = {
+        "name": "parts",
+        "size": SNIPPETS_PER_ARTICLE,
+        "_source": PART_FIELDS,
+        "sort": ["_score", {"position": "asc"}] if not req.query.empty else [{"position": "asc"}],
+    }
+    if not req.query.empty:
+        inner_hits["highlight"] = {
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
@@ -58,10 +180,24 @@ def build_search(req: SearchRequest) -> dict[str, Any]:
                 "text": {
                     "matched_fields": ["text", "text.stem"],
                     "number_of_fragments": 2,
-                    "fragment_size": 160,
-                }
+                    "fragment_size": 180,
+                    "no_match_size": 180,
+                },
             },
         }
-    else:
-        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_doc"]
-    return body
+    aggs: dict[str, Any] = {t: _facet(req, t) for t in ENTITY_TYPES}
+    bounds = histogram_bounds(req, extent)
+    if bounds:
+        aggs["dates"] = _dates(req, bounds)
+    aggs["total_articles"] = {"filter": _bool(filters(req)), "aggs": ARTICLES}
+    return {
+        "query": text_query(req),
+        "post_filter": _bool(filters(req)),
+        "collapse": {"field": "article_id", "inner_hits": inner_hits},
+        "sort": sort,
+        "from": req.offset,
+        "size": req.size,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+        "aggs": aggs,
+    }

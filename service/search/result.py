@@ -1,52 +1,99 @@
-"""An Elasticsearch response → the API's result shape."""
+"""An Elasticsearch response → the API's result shape (one result per article)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from service.search.parser import SearchRequest
+from service.search.parser import ENTITY_TYPES, SearchRequest
+from service.search.query import date_interval, histogram_bounds
+
+
+def split_value(value: str) -> dict[str, str]:
+    """A facet value "person:x|Name" → {"id": "person:x", "name": "Name"}."""
+    entity_id, _, name = value.partition("|")
+    return {"id": entity_id, "name": name}
 
 
 def entity_refs(values: dict[str, list[str]] | None) -> dict[str, list[dict[str, str]]]:
-    """{"person": ["person:x|Name", ...]} → {"person": [{"id": "person:x", "name": "Name"}, ...]}."""
-    refs: dict[str, list[dict[str, str]]] = {}
-    for entity_type, pairs in (values or {}).items():
-        refs[entity_type] = [dict(zip(("id", "name"), pair.split("|", 1), strict=True)) for pair in pairs]
-    return refs
+    return {t: [split_value(v) for v in (values or {}).get(t, [])] for t in ENTITY_TYPES}
 
 
-def shape_results(req: SearchRequest, response: dict[str, Any]) -> dict[str, Any]:
-    hits = response["hits"]
+def _snippet(part: dict[str, Any]) -> dict[str, Any]:
+    src = part["_source"]
+    highlighted = part.get("highlight", {}).get("text")
+    return {
+        "id": part["_id"],
+        "kind": src["kind"],
+        "position": src["position"],
+        "heading": src.get("display_heading"),
+        # HTML: highlighted fragments of the normalised text, article text escaped, matches in
+        # <mark>. Without highlights (browsing), the start of the display text, also escaped.
+        "html": highlighted or None,
+        "text": src["display_text"],
+        "credit": src.get("credit"),
+        "credit_people": src.get("credit_people", []),
+        "credit_agencies": src.get("credit_agencies", []),
+        "entity_ids": src.get("part_entity_ids", []),
+        "score": part.get("_score"),
+    }
+
+
+def _facet(req: SearchRequest, entity_type: str, agg: dict[str, Any]) -> list[dict[str, Any]]:
+    selected = set(req.selected(entity_type))
+    values: dict[str, dict[str, Any]] = {}
+    for bucket in agg["top"]["buckets"] + agg.get("selected", {}).get("buckets", []):
+        ref = split_value(bucket["key"])
+        values[ref["id"]] = {**ref, "count": bucket["articles"]["value"], "selected": ref["id"] in selected}
+    for entity_id in selected - set(values):  # selected, but no article matches any more
+        values[entity_id] = {"id": entity_id, "name": None, "count": 0, "selected": True}
+    ordered = sorted(values.values(), key=lambda v: (not v["selected"], -v["count"], v["name"] or ""))
+    return ordered
+
+
+def _dates(
+    req: SearchRequest, agg: dict[str, Any] | None, bounds: tuple[date, date] | None
+) -> dict[str, Any]:
+    return {
+        "interval": date_interval(*bounds) if bounds else None,
+        "from": req.date_from.isoformat() if req.date_from else None,
+        "to": req.date_to.isoformat() if req.date_to else None,
+        "buckets": [
+            {"date": b["key_as_string"], "count": b["articles"]["value"]} for b in agg["histogram"]["buckets"]
+        ]
+        if agg
+        else [],
+    }
+
+
+def shape_results(
+    req: SearchRequest, response: dict[str, Any], extent: tuple[date, date] | None = None
+) -> dict[str, Any]:
     results = []
-    for hit in hits["hits"]:
+    for hit in response["hits"]["hits"]:
         src = hit["_source"]
-        highlights = hit.get("highlight", {}).get("text", [])
+        parts = hit.get("inner_hits", {}).get("parts", {}).get("hits", {}).get("hits", [])
         results.append(
             {
-                "id": hit["_id"],
                 "article_id": src["article_id"],
-                "kind": src["kind"],
-                "position": src["position"],
-                "text": src["display_text"],
-                "snippets": highlights,  # HTML: article text escaped, matches in <mark>
-                "heading": src.get("display_heading"),
-                "credit": src.get("credit"),
-                "credit_people": src.get("credit_people", []),
-                "credit_agencies": src.get("credit_agencies", []),
                 "title": src.get("display_title"),
                 "url": src.get("url"),
                 "source": src.get("source"),
                 "published_at": src.get("published_at"),
-                "score": hit.get("_score"),
                 "entities": entity_refs(src.get("entities")),
-                "part_entity_ids": src.get("part_entity_ids", []),
+                "snippets": [_snippet(p) for p in parts],
+                "score": hit.get("_score"),
             }
         )
+    aggs = response["aggregations"]
     return {
         "query": req.q,
         "page": req.page,
         "size": req.size,
-        "total": hits["total"]["value"],
+        "sort": req.sort,
+        "total": aggs["total_articles"]["articles"]["value"],
         "took_ms": response.get("took"),
         "results": results,
+        "facets": {t: _facet(req, t, aggs[t]) for t in ENTITY_TYPES},
+        "dates": _dates(req, aggs.get("dates"), histogram_bounds(req, extent)),
     }

@@ -1,0 +1,231 @@
+"""Rebuild the index with zero downtime (after Warehouse's ``search/tasks.py``).
+
+Load everything into a fresh, uniquely named index with refresh off and no replicas, check the
+document count, restore refresh and replicas, then move the alias to it in one atomic request and
+delete the old indices (keeping ``keep`` of them). Searches go through the alias the whole time,
+so they never see a half-built index. On any failure the alias stays where it was and the new index
+is deleted; an index left behind by a killed run is marked ``partial`` and removed by the next run.
+A lock document in Elasticsearch keeps two reindexes of one alias from running at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
+
+from service.entities.extractor import EntityExtractor
+from service.es import load_index_definition, new_index_name
+from service.indexer import IndexSummary, index_articles
+from service.model import Article
+
+LOCK_INDEX = "hebrew-news-locks"
+LOCK_TTL = timedelta(minutes=10)
+
+
+class ReindexError(RuntimeError):
+    """The reindex did not complete; the alias still points where it pointed before."""
+
+
+class LockHeld(ReindexError):
+    pass
+
+
+@dataclass
+class ReindexResult:
+    index: str
+    previous: list[str]
+    deleted: list[str]
+    summary: IndexSummary
+    removed_partial: list[str] = field(default_factory=list)
+
+
+class ReindexLock:
+    """A lease on ``alias`` held as a document in ``LOCK_INDEX``, renewed while the work runs.
+
+    Created with ``op_type=create`` so that only one process can hold it; an expired lease (its
+    holder died without releasing it) is taken over with optimistic concurrency control."""
+
+    def __init__(self, es: Elasticsearch, alias: str, ttl: timedelta = LOCK_TTL) -> None:
+        self.es, self.alias, self.ttl = es, alias, ttl
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self._last_renewal = 0.0
+
+    def _body(self) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        return {
+            "owner": self.owner,
+            "acquired_at": now.isoformat(),
+            "expires_at": (now + self.ttl).isoformat(),
+        }
+
+    def _ensure_index(self) -> None:
+        if not self.es.indices.exists(index=LOCK_INDEX):
+            with contextlib.suppress(BadRequestError):  # created concurrently: fine
+                self.es.indices.create(
+                    index=LOCK_INDEX,
+                    settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+                    mappings={"dynamic": False, "properties": {"expires_at": {"type": "date"}}},
+                )
+
+    def acquire(self) -> None:
+        self._ensure_index()
+        try:
+            self.es.index(
+                index=LOCK_INDEX, id=self.alias, document=self._body(), op_type="create", refresh=True
+            )
+            self._last_renewal = time.monotonic()
+            return
+        except ConflictError:
+            pass
+        held = self.es.get(index=LOCK_INDEX, id=self.alias)
+        expires = datetime.fromisoformat(held["_source"]["expires_at"])
+        if expires > datetime.now(UTC):
+            raise LockHeld(
+                f"another reindex of '{self.alias}' holds the lock ({held['_source']['owner']}, "
+                f"until {expires:%H:%M:%S} UTC)"
+            )
+        try:  # the holder died: take over its expired lease, unless someone else just did
+            self.es.index(
+                index=LOCK_INDEX,
+                id=self.alias,
+                document=self._body(),
+                refresh=True,
+                if_seq_no=held["_seq_no"],
+                if_primary_term=held["_primary_term"],
+            )
+        except ConflictError:
+            raise LockHeld(f"another reindex of '{self.alias}' took the expired lock first") from None
+        self._last_renewal = time.monotonic()
+
+    def renew(self) -> None:
+        if time.monotonic() - self._last_renewal < self.ttl.total_seconds() / 4:
+            return
+        self.es.update(index=LOCK_INDEX, id=self.alias, doc=self._body(), refresh=True)
+        self._last_renewal = time.monotonic()
+
+    def release(self) -> None:
+        with contextlib.suppress(NotFoundError):
+            self.es.delete(index=LOCK_INDEX, id=self.alias, refresh=True)
+
+
+@dataclass(frozen=True)
+class BuiltIndex:
+    name: str
+    created: int  # creation time, ms since the epoch
+    build: str  # "partial" while loading, "complete" once it has passed its checks
+
+
+def family(es: Elasticsearch, alias: str) -> list[BuiltIndex]:
+    """The concrete indices built for ``alias`` (``<alias>-v…``), newest first."""
+    found = es.indices.get(index=f"{alias}-v*", expand_wildcards="open,closed", allow_no_indices=True)
+    built = [
+        BuiltIndex(
+            name,
+            int(body["settings"]["index"]["creation_date"]),
+            (body["mappings"].get("_meta") or {}).get("build", "complete"),
+        )
+        for name, body in found.body.items()
+    ]
+    return sorted(built, key=lambda b: b.created, reverse=True)
+
+
+def aliased(es: Elasticsearch, alias: str) -> list[str]:
+    if not es.indices.exists_alias(name=alias):
+        return []
+    return sorted(es.indices.get_alias(name=alias).body)
+
+
+def remove_partial(es: Elasticsearch, alias: str) -> list[str]:
+    """Delete indices a killed or failed run left behind (marked partial, not behind the alias)."""
+    live = set(aliased(es, alias))
+    leftovers = [b.name for b in family(es, alias) if b.build == "partial" and b.name not in live]
+    if leftovers:
+        es.indices.delete(index=",".join(leftovers))
+    return leftovers
+
+
+def reindex(
+    es: Elasticsearch,
+    alias: str,
+    articles: Iterable[Article],
+    *,
+    keep: int = 0,
+    chunk_size: int = 500,
+    extractor: EntityExtractor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReindexResult:
+    """Build a new index from ``articles`` and move ``alias`` to it; see the module docstring."""
+    definition = copy.deepcopy(load_index_definition())
+    settings = definition["settings"]
+    replicas = settings.get("number_of_replicas", 1)
+    definition["mappings"].setdefault("_meta", {})["build"] = "partial"
+
+    lock = ReindexLock(es, alias)
+    lock.acquire()
+    new_index = ""
+    try:
+        removed = remove_partial(es, alias)
+        previous = aliased(es, alias)
+        new_index = new_index_name(alias, definition)
+        es.indices.create(
+            index=new_index,
+            settings={**settings, "number_of_replicas": 0, "refresh_interval": "-1"},
+            mappings=definition["mappings"],
+        )
+
+        def on_batch(done: int) -> None:
+            lock.renew()
+            if progress:
+                progress(done)
+
+        summary = index_articles(
+            es,
+            new_index,
+            articles,
+            refresh=False,
+            chunk_size=chunk_size,
+            extractor=extractor,
+            on_batch=on_batch,
+        )
+        if summary.failed:
+            raise ReindexError(
+                f"Elasticsearch refused {len(summary.failed)} documents, e.g. {summary.failed[0]}"
+            )
+        es.indices.put_settings(
+            index=new_index, settings={"index": {"refresh_interval": None, "number_of_replicas": replicas}}
+        )
+        es.indices.refresh(index=new_index)
+        count = es.count(index=new_index)["count"]
+        if count != summary.documents:
+            raise ReindexError(f"the new index holds {count} documents, {summary.documents} were sent")
+        es.cluster.health(index=new_index, wait_for_status="yellow" if replicas else "green", timeout="60s")
+        es.indices.put_mapping(index=new_index, meta={**definition["mappings"]["_meta"], "build": "complete"})
+
+        actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": alias}} for old in previous]
+        actions.append({"add": {"index": new_index, "alias": alias}})
+        es.indices.update_aliases(actions=actions)
+    except BaseException:
+        try:
+            if new_index:
+                es.indices.delete(index=new_index, ignore_unavailable=True)
+        finally:
+            lock.release()
+        raise
+
+    try:
+        older = [b.name for b in family(es, alias) if b.name != new_index]
+        doomed = older[keep:]
+        if doomed:
+            es.indices.delete(index=",".join(doomed))
+    finally:
+        lock.release()
+    return ReindexResult(new_index, previous, doomed, summary, removed)
