@@ -13,13 +13,16 @@ def search(client, **params):
     return response.get_json()
 
 
+def snippets(body):
+    return [s for r in body["results"] for s in r["snippets"]]
+
+
 def test_syria_finds_the_s400_caption(client_for, sample_alias):
-    body = search(client_for(sample_alias), q="סוריה")
-    captions = [r for r in body["results"] if r["kind"] == "caption"]
-    assert any("S-400" in r["text"] for r in captions)
-    s400 = next(r for r in captions if "S-400" in r["text"])
+    body = search(client_for(sample_alias), q="סוריה", kind="caption")
+    captions = [s for s in snippets(body) if s["kind"] == "caption"]
+    s400 = next(s for s in captions if "S-400" in s["text"])
     assert s400["credit"] == "AFP / RUSSIAN DEFENCE MINISTRY"
-    assert any("<mark>בסוריה</mark>" in s for s in s400["snippets"])
+    assert any("<mark>בסוריה</mark>" in h for h in s400["html"])
 
 
 def test_gershayim_in_the_query_matches_ascii_quote_in_the_text(client_for, sample_alias):
@@ -27,13 +30,14 @@ def test_gershayim_in_the_query_matches_ascii_quote_in_the_text(client_for, samp
     for spelling in ("צה״ל", 'צה"ל', "צה”ל"):
         body = search(client, q=spelling)
         assert body["total"] == 1, spelling
-        assert 'צה"ל' in body["results"][0]["text"]
+        top = body["results"][0]["snippets"][0]
+        assert 'צה"ל' in top["text"] and "<mark>צה&quot;ל</mark>" in " ".join(top["html"])
 
 
 def test_peskov_finds_the_paragraph_quoting_him(client_for, sample_alias):
     body = search(client_for(sample_alias), q="פסקוב")
-    assert body["total"] >= 1
-    top = body["results"][0]
+    assert body["total"] == 1
+    top = body["results"][0]["snippets"][0]
     assert top["kind"] == "body"
     assert "אמר פסקוב" in top["text"]
 
@@ -41,7 +45,7 @@ def test_peskov_finds_the_paragraph_quoting_him(client_for, sample_alias):
 def test_kind_filter(client_for, sample_alias):
     body = search(client_for(sample_alias), q="פוטין", kind="caption")
     assert body["total"] > 0
-    assert {r["kind"] for r in body["results"]} == {"caption"}
+    assert {s["kind"] for s in snippets(body)} == {"caption"}
 
 
 def test_article_html_is_escaped_in_snippets_and_page(es, make_alias, client_for):
@@ -57,7 +61,7 @@ def test_article_html_is_escaped_in_snippets_and_page(es, make_alias, client_for
     assert not index_articles(es, alias, [article]).failed
     client = client_for(alias)
     body = search(client, q="פסקוב")
-    snippet = body["results"][0]["snippets"][0]
+    snippet = " ".join(body["results"][0]["snippets"][0]["html"])
     assert "&lt;script&gt;" in snippet and "<script>" not in snippet
     html = client.get("/", query_string={"q": "פסקוב"}).get_data(as_text=True)
     assert "<script>alert" not in html and "<b>מודגשת" not in html

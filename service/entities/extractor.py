@@ -156,6 +156,40 @@ TITLES = [
     "בעלה",
 ]
 FILLERS = {"במילואים", "לשעבר", "מיל'", "מיל", "בדימוס", "הטרי", "הנכנס", "היוצא"}
+# "שר האוצר", "שרת החוץ", "סגן שר הביטחון": the ministry is named after its minister.
+MINISTER_WORDS = {"שר", "שרת", "שרי", "משרד", "משרדי"}
+# Sports clubs are a club word and a place: "הפועל חדרה", "מכבי רמת גן", 'בית"ר נתניה'.
+CLUB_WORDS = {"מכבי", "הפועל", 'בית"ר', "עירוני", "אליצור", "הכח", "שמשון", "בני"}
+# An institution word and a name: the word is part of the name ("אוניברסיטת בוסטון", "קרן פורד")...
+ORG_HEADS_IN_NAME = {
+    "אוניברסיטת",
+    "עיריית",
+    "קרן",
+    "מכללת",
+    "בנק",
+    "ועדת",
+    "מועצת",
+    "איגוד",
+    "התאחדות",
+    "ארגון",
+}
+# ...or a description before it ("חברת מקורות", "תנועת כך"): the name alone is the mention.
+# Place words: part of the name ("רחוב אלנבי", "שכונת בקעה") or before it ("קיבוץ רוחמה").
+PLACE_HEADS_IN_NAME = {"רחוב", "רח'", "שדרות", "צומת", "כיכר", "מחנה"}
+PLACE_HEADS_BEFORE_NAME = {
+    "קיבוץ",
+    "מושב",
+    "העיר",
+    "הכפר",
+    "היישוב",
+    "העיירה",
+    "המושב",
+    "הקיבוץ",
+    "המושבה",
+    "שכונת",
+    "השכונה",
+}
+ORG_HEADS_BEFORE_NAME = {"חברת", "מפלגת", "תנועת", "עיתון", "רשת", "קבוצת", "סוכנות", "רשות", "ארגון"}
 PARTICLES = {"בן", "בר", "בת", "אבו", "אל", "א", "דה", "די", "דל", "ואן", "פון", "לה", "אבן", "עבד"}
 
 
@@ -243,6 +277,13 @@ class GazetteerExtractor:
             self._titles.setdefault(title[0], []).append(title)
         self._by_name = {name: entities for name, entities in self.gazetteer.by_name().items()}
         self._context_patterns: dict[str, re.Pattern[str]] = {}
+        # "משרד האוצר" → after a minister word, "האוצר" names the ministry.
+        self._ministries: dict[tuple[str, ...], Entity] = {}
+        for surface in self.gazetteer.surfaces:
+            words = tuple(surface.form.split())
+            entity = self.gazetteer.entities[surface.entity_id]
+            if surface.strong and entity.type == "organisation" and len(words) >= 2 and words[0] == "משרד":
+                self._ministries.setdefault(words[1:], entity)
         self._title_prefixes = sorted({normalize(t) + " " for t in TITLES}, key=len, reverse=True)
 
     @cached_property
@@ -280,6 +321,12 @@ class GazetteerExtractor:
 
         covered = [self._covered(part) for part in matches]
         for p, toks in enumerate(tokens):
+            orgs = self._organisations_by_rules(p, texts[p], toks, matches[p], covered[p])
+            # A place inside a club or institution name ("הפועל חדרה") is not a mention of the place.
+            mentions[p] = [
+                m for m in mentions[p] if not any(o.start <= m.start and m.end <= o.end for o in orgs)
+            ] + orgs
+            covered[p] += [(m.start, m.end) for m in orgs]
             mentions[p] += self._people_by_rules(p, texts[p], toks, matches[p], covered[p], supported)
 
         for p, m in weak:
@@ -457,6 +504,62 @@ class GazetteerExtractor:
                     i = end
                     continue
             i += 1
+        return found
+
+    def _organisations_by_rules(
+        self, p: int, text: str, toks: list[_Token], matches: list[Match], covered: list[tuple[int, int]]
+    ) -> list[Mention]:
+        """Ministries named after their minister, sports clubs, and institution words before a name."""
+        found: list[Mention] = []
+        taken = list(covered)
+        by_start = {m.span_start: m for m in matches}
+
+        def free(a: int, b: int, inside: tuple[int, int] | None = None) -> bool:
+            return all(b <= x or a >= y for x, y in taken if (x, y) != inside)
+
+        def add(start: int, end: int, entity_id: str, name: str, rule: str, inside=None) -> bool:
+            if not free(start, end, inside):
+                return False
+            found.append(Mention(p, start, end, entity_id, "organisation", name, rule))
+            taken.append((start, end))
+            return True
+
+        for i, tok in enumerate(toks[:-1]):
+            if not self._adjacent(text, tok, toks[i + 1]):
+                continue
+            if self._strip_prefix(tok.text, MINISTER_WORDS):
+                for n in range(min(4, len(toks) - i - 1), 0, -1):
+                    entity = self._ministries.get(tuple(t.text for t in toks[i + 1 : i + 1 + n]))
+                    if entity and add(toks[i + 1].start, toks[i + n].end, entity.id, entity.name, "ministry"):
+                        break
+                continue
+            nxt = by_start.get(toks[i + 1].start)
+            inside = (nxt.span_start, nxt.end) if nxt is not None else None
+            place_next = nxt is not None and any(c.startswith("place:") for c, _ in nxt.candidates)
+            if (club := self._strip_prefix(tok.text, CLUB_WORDS)) and place_next:
+                start = tok.end - len(club)
+                name = text[start : nxt.end]
+                add(start, nxt.end, slug_id("organisation", name), name, "club", inside)
+                continue
+            place_head = self._strip_prefix(tok.text, PLACE_HEADS_IN_NAME | PLACE_HEADS_BEFORE_NAME)
+            if place_head and (place_next or (nxt is None and self._surname_like(toks[i + 1].text))):
+                end = nxt.end if nxt is not None else toks[i + 1].end
+                if nxt is not None:
+                    continue  # "קיבוץ בארי", "רחוב יפו": the gazetteer already has the place
+                start = tok.end - len(place_head) if place_head in PLACE_HEADS_IN_NAME else toks[i + 1].start
+                name = text[start:end]
+                if free(start, end, inside):
+                    found.append(Mention(p, start, end, slug_id("place", name), "place", name, "place-word"))
+                    taken.append((start, end))
+                continue
+            head = self._strip_prefix(tok.text, ORG_HEADS_IN_NAME | ORG_HEADS_BEFORE_NAME)
+            if head and (nxt is not None or self._surname_like(toks[i + 1].text)):
+                end = nxt.end if nxt is not None else toks[i + 1].end
+                start = tok.end - len(head) if head in ORG_HEADS_IN_NAME else toks[i + 1].start
+                if nxt is not None and start == nxt.span_start:
+                    continue  # "חברת מקורות": the name is already a match of its own
+                name = text[start:end]
+                add(start, end, slug_id("organisation", name), name, "institution", inside)
         return found
 
     def _rule_person(self, p: int, toks: list[_Token], rule: str) -> Mention:

@@ -23,6 +23,8 @@ FILES = {"person": "people.yaml", "place": "places.yaml", "organisation": "organ
 
 # CLDR territory codes that are not places a facet should show (the world, groupings, pseudo-regions).
 _CLDR_SKIP = {"001", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+# CLDR city names that are ordinary Hebrew words or first names (Maseru is "they handed over").
+_CLDR_SKIP_NAMES = {"מסרו", "סופיה", "דוסון", "עיר לא ידועה"}
 _CLDR_HOMOGRAPHS = {
     # CLDR names that are also common Hebrew words: they need context.
     "הודו": ["ניו דלהי", "מומבאי", "הודי", "הודית", "הודים", "מודי", "בנגלור"],
@@ -103,6 +105,8 @@ def surface_variants(raw: str) -> set[str]:
         forms.add(_unless_common(base.replace('"', "")))
     if "וו" in base:
         forms.add(_unless_common(base.replace("וו", "ו")))
+    if re.search(r"[גזצ]'", base):  # older transliteration without the geresh: צכיה, מסצוסטס
+        forms.add(_unless_common(re.sub(r"(?<=[גזצ])'", "", base)))
     return {f for f in forms if f and _long_enough(f)}
 
 
@@ -153,6 +157,7 @@ def add_entries(gazetteer: Gazetteer, entity_type: str, entries: list[dict], sou
         strong = [entity.name, *map(str, entry.get("aliases") or [])]
         weak = list(map(str, entry.get("weak_aliases") or []))
         bare = [b for b in map(_bare, strong) if b] if entry.get("takes_article") else []
+        bare += list(map(str, entry.get("after_preposition") or []))
         gazetteer.add(entity, strong, weak, bare)
 
 
@@ -161,7 +166,8 @@ def add_cldr_places(gazetteer: Gazetteer) -> None:
     from babel import Locale
 
     locale = Locale("he")
-    known = gazetteer.by_name()
+    known: dict[str, object] = dict(gazetteer.by_name())
+    known.update({s.form: s for s in gazetteer.surfaces})  # curated aliases win over CLDR names
     for code, name in locale.territories.items():
         if code in _CLDR_SKIP or normalize(name).lower() in known:
             continue
@@ -177,14 +183,19 @@ def add_cldr_places(gazetteer: Gazetteer) -> None:
         gazetteer.add(entity, [] if weak else [name], [name] if weak else [])
     for zone, names in locale.time_zones.items():
         city = names.get("city")
-        if not city or normalize(city).lower() in known:
+        if (
+            not city
+            or zone.startswith("Etc/")
+            or city in _CLDR_SKIP_NAMES
+            or normalize(city).lower() in known
+        ):
             continue
         slug = zone.split("/")[-1].lower().replace("_", "-")
         entity_id = f"place:cldr-city-{slug}"
         if entity_id in gazetteer.entities:
             continue
         gazetteer.add(Entity(entity_id, "place", normalize(city), kind="city"), [city])
-        known[normalize(city).lower()] = [gazetteer.entities[entity_id]]
+        known[normalize(city).lower()] = gazetteer.entities[entity_id]
 
 
 def load_gazetteer(data_dir: Path = DATA_DIR, *, cldr: bool = True) -> Gazetteer:

@@ -64,9 +64,12 @@ class Matcher:
             prefix = self._prefix(text, search, start)
             if prefix is None:
                 continue
-            if not prefix:
-                candidates = tuple(c for c in candidates if not c[2])
-            elif not self._prefix_reading_plausible(search, start, end, prefix, form, candidates[0][2]):
+            candidates = tuple(c for c in candidates if _prefix_fits(prefix, c[2]))
+            if not candidates:
+                continue
+            if prefix and not self._prefix_reading_plausible(
+                search, start, end, prefix, form, candidates[0][2]
+            ):
                 continue
             if candidates:
                 found.append(Match(start, end, prefix, tuple((c[0], c[1]) for c in candidates)))
@@ -102,6 +105,16 @@ class Matcher:
         # A bare form (קרמלין) is rare alone: compare with the name as written (הקרמלין).
         name_zipf = max(zipf(form), zipf("ה" + form)) if bare else zipf(form)
         return zipf(whole) - name_zipf <= MAX_WORD_OVER_NAME_ZIPF
+
+
+def _prefix_fits(prefix: str, bare: bool) -> bool:
+    """Names do not take the article ה ("הישראל" is not Hebrew), except behind a hyphen ("ה-BBC");
+    the bare form of a name that does take it (כנסת of הכנסת, ארץ for Israel) stands only behind
+    a preposition that absorbs the article (בכנסת, לארץ, מהכנסת)."""
+    glued = prefix.rstrip("-")
+    if bare:
+        return any(c in glued for c in "בלכמ")
+    return prefix.endswith("-") or not glued.endswith("ה")
 
 
 def _inside_acronym(search: str, i: int) -> bool:
