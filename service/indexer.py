@@ -18,6 +18,7 @@ from service.model import Article
 class IndexSummary:
     articles: int = 0
     documents: int = 0  # one article document plus one per part
+    created: int = 0  # of those, new documents (the rest replaced one with the same id)
     failed: list[str] = field(default_factory=list)  # documents Elasticsearch refused, with why
     seconds: float = 0.0
 
@@ -54,6 +55,8 @@ def index_articles(
     ):
         if ok:
             summary.documents += 1
+            if next(iter(info.values())).get("result") == "created":
+                summary.created += 1
         else:
             op = next(iter(info.values()))
             summary.failed.append(f"{op.get('_id')}: {op.get('error')}")

@@ -63,6 +63,9 @@ _GERSHAYIM_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_DOUBLE_LIKE}](?=[{HEBREW_L
 _GERESH_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_SINGLE_LIKE}]")
 # Runs of two or more spaces, or any other horizontal white space (a single space is left alone,
 # which keeps the substitution cheap on ordinary text).
+# A Hebrew prefix glued to a Latin word ("בDrag", "וGoogle"): the tokenizer would keep them as one
+# token, so the prefix is set apart, as a hyphen would ("ב-Drag").
+_PREFIX_ON_LATIN_RE = re.compile(r"(?<![\w\"'])([ובלהמכש]{1,3})(?=[A-Za-z])")
 _SPACES_RE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 # Anything the translation table changes; most text has none of it and skips the translation.
 _TRANSLATED_RE = re.compile(
@@ -86,4 +89,6 @@ def normalize(text: str) -> str:
         # Presentation forms (U+FB2A שׁ) and full-width letters decompose into plain letters
         # plus points, which the second pass strips.
         text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    if _PREFIX_ON_LATIN_RE.search(text):
+        text = _PREFIX_ON_LATIN_RE.sub(r"\1 ", text)
     return _SPACES_RE.sub(" ", text).strip()

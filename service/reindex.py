@@ -205,8 +205,8 @@ def reindex(
         )
         es.indices.refresh(index=new_index)
         count = es.count(index=new_index)["count"]
-        if count != summary.documents:
-            raise ReindexError(f"the new index holds {count} documents, {summary.documents} were sent")
+        if count != summary.created:
+            raise ReindexError(f"the new index holds {count} documents, {summary.created} were created")
         es.cluster.health(index=new_index, wait_for_status="yellow" if replicas else "green", timeout="60s")
         es.indices.put_mapping(index=new_index, meta={**definition["mappings"]["_meta"], "build": "complete"})
 

@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from service.search.parser import SearchRequest
-from service.search.query import build_search
+from service.search.query import build_search, exclusion_clauses
 from service.search.result import shape_results
 
 EXTENT_TTL_SECONDS = 60.0
@@ -48,9 +48,34 @@ class DateExtent:
         return extent
 
 
+MAX_EXCLUDED_ARTICLES = 10_000
+
+
+def excluded_articles(es: Elasticsearch, index: str, req: SearchRequest) -> list[str]:
+    """Articles that contain an excluded word or phrase in any part: "-פסקוב" drops the whole
+    article, not only its parts that name him. A second, cheap request, made only when the query
+    has exclusions (at most MAX_EXCLUDED_ARTICLES articles are excluded)."""
+    if not req.query.excluded:
+        return []
+    response = es.search(
+        index=index,
+        size=0,
+        query={
+            "bool": {
+                "filter": [{"term": {"doc_type": "part"}}],
+                "should": exclusion_clauses(req),
+                "minimum_should_match": 1,
+            }
+        },
+        aggs={"ids": {"terms": {"field": "article_id", "size": MAX_EXCLUDED_ARTICLES}}},
+    )
+    return [b["key"] for b in response["aggregations"]["ids"]["buckets"]]
+
+
 def run_search(
     es: Elasticsearch, index: str, req: SearchRequest, extent: DateExtent | None = None
 ) -> dict[str, Any]:
     bounds = (extent or DateExtent(ttl=0)).get(es, index)
-    response = es.search(index=index, **build_search(req, bounds))
+    body = build_search(req, bounds, excluded_articles(es, index, req))
+    response = es.search(index=index, **body)
     return shape_results(req, response.body, bounds)

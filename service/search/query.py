@@ -1,7 +1,9 @@
 """A validated ``SearchRequest`` → the body of one Elasticsearch search.
 
-- Matching: every word must match the part (exact form, or its stem) or its article's title;
-  exact forms score above stems. Phrases match exact forms in order; exclusions drop parts.
+- Matching: a part (or its article's title) must match the query's content words (all of one or
+  two, most of more; function words are ignored), each by its exact form or its stem, exact forms
+  scoring higher and words that stand together higher still. Phrases match exact forms in order;
+  an excluded word drops every article that contains it.
 - Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
   (highlighted with the HTML encoder, so article text comes back escaped).
 - Facets: counts of articles (a cardinality of ``article_id``) per entity, disjunctive: each
@@ -13,11 +15,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Any
 
 from service.search.parser import ENTITY_TYPES, SearchRequest
+from service.search.stopwords import STOPWORDS
 
 TIME_ZONE = "Asia/Jerusalem"  # dates are newsroom days
 EXACT_FIELDS = ["text^3", "title^1.5"]
@@ -49,10 +53,41 @@ def _word_clause(word: str) -> dict[str, Any]:
     }
 
 
-def text_query(req: SearchRequest) -> dict[str, Any]:
-    """The scoring part: words, phrases and exclusions, restricted to part documents."""
+def exclusion_clauses(req: SearchRequest) -> list[dict[str, Any]]:
+    """What an excluded word or phrase matches: its exact form, and for a word its stem too."""
+    return [{"match_phrase": {"text": x}} for x in req.query.excluded] + [
+        {"match": {"text.stem": x}} for x in req.query.excluded if " " not in x
+    ]
+
+
+def required_words(n: int) -> int:
+    """How many of a query's n content words a part must match: all of one or two, all but one of
+    three or four, 60 % of more (long queries are often questions, phrased unlike the answer)."""
+    if n <= 2:
+        return n
+    if n <= 4:
+        return n - 1
+    return max(3, math.ceil(0.6 * n))
+
+
+def text_query(req: SearchRequest, excluded_articles: list[str] | None = None) -> dict[str, Any]:
+    """The scoring part: words and phrases, without excluded parts and articles, on part documents."""
     q = req.query
-    must: list[dict[str, Any]] = [_word_clause(w) for w in q.words]
+    content = [w for w in q.words if w.lower() not in STOPWORDS] or list(q.words)
+    must: list[dict[str, Any]] = []
+    should: list[dict[str, Any]] = []
+    if content:
+        must.append(
+            {
+                "bool": {
+                    "should": [_word_clause(w) for w in content],
+                    "minimum_should_match": required_words(len(content)),
+                }
+            }
+        )
+    if len(content) >= 2:
+        # Words that stand together in the text score higher than the same words apart.
+        should.append({"match_phrase": {"text": {"query": " ".join(content), "slop": 3, "boost": 2.0}}})
     must += [
         {
             "bool": {
@@ -62,12 +97,13 @@ def text_query(req: SearchRequest) -> dict[str, Any]:
         }
         for p in q.phrases
     ]
-    must_not = [{"match_phrase": {"text": x}} for x in q.excluded] + [
-        {"match": {"text.stem": x}} for x in q.excluded if " " not in x
-    ]
+    must_not = exclusion_clauses(req)
+    if excluded_articles:
+        must_not.append({"terms": {"article_id": excluded_articles}})
     return {
         "bool": {
             "must": must or [{"match_all": {}}],
+            "should": should,
             "must_not": must_not,
             "filter": [{"term": {"doc_type": "part"}}],
         }
@@ -156,8 +192,11 @@ def _dates(req: SearchRequest, bounds: tuple[date, date]) -> dict[str, Any]:
     return {"filter": _bool(filters(req)), "aggs": {"histogram": histogram}}
 
 
-def build_search(req: SearchRequest, extent: tuple[date, date] | None = None) -> dict[str, Any]:
-    """``extent``: the first and last publication dates in the index, for the date histogram."""
+def build_search(
+    req: SearchRequest, extent: tuple[date, date] | None = None, excluded_articles: list[str] | None = None
+) -> dict[str, Any]:
+    """``extent``: the first and last publication dates in the index, for the date histogram;
+    ``excluded_articles``: articles with an excluded word in some part."""
     sort: list[Any]
     if req.sort == "newest" or (req.sort == "relevance" and req.query.empty):
         sort = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
@@ -191,7 +230,7 @@ def build_search(req: SearchRequest, extent: tuple[date, date] | None = None) ->
         aggs["dates"] = _dates(req, bounds)
     aggs["total_articles"] = {"filter": _bool(filters(req)), "aggs": ARTICLES}
     return {
-        "query": text_query(req),
+        "query": text_query(req, excluded_articles),
         "post_filter": _bool(filters(req)),
         "collapse": {"field": "article_id", "inner_hits": inner_hits},
         "sort": sort,
