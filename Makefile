@@ -6,6 +6,7 @@ run:
 
 test: venv-dev
 	scripts/elasticsearch.sh install
+	scripts/install_browser.sh
 	.venv/bin/ruff check .
 	.venv/bin/pytest
 

@@ -80,6 +80,7 @@ def article_documents(article: Article, entities: ArticleEntities) -> list[dict[
             "entity_counts": [
                 {"id": e.id, "type": e.type, "name": e.name, "count": e.count} for e in entities.totals()
             ],
+            "entity_mentions": [{"id": e.id, "count": e.count} for e in entities.totals()],
         }
     ]
     for position, (part, mentions) in enumerate(zip(article.parts, entities.parts, strict=True)):

@@ -38,7 +38,7 @@ def _unavailable(exc: Exception):
 def _invalid(exc: InvalidRequest):
     if _is_api():
         return jsonify(error="invalid_request", message=str(exc)), 400
-    return render_template("search.html", error=str(exc), result=None, q=request.args.get("q", "")), 400
+    return render_template("search.html", error=str(exc), result=None, req=None, args=request.args), 400
 
 
 def _api_error(exc: ApiError):
@@ -51,6 +51,8 @@ def _api_error(exc: ApiError):
 def _http_error(exc: HTTPException):
     if _is_api():
         return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+    if exc.code == 404:
+        return render_template("not_found.html"), 404
     return exc
 
 

@@ -1,17 +1,153 @@
-"""The server-rendered Hebrew search page."""
+"""The server-rendered Hebrew search pages: search, article and entity. They call the same search
+code as the API (not the API over HTTP), work without JavaScript, and keep all state in the URL."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import date, datetime
+from urllib.parse import urlencode
 
-from service import search_articles
-from service.search.parser import parse_search_args
+from babel.dates import format_date
+from flask import Blueprint, abort, render_template, request, url_for
+
+from service import get_es, get_settings, search_articles
+from service.articles import get_article
+from service.profiles import entity_profile
+from service.search.parser import ENTITY_TYPES, SORTS, InvalidRequest, parse_search_args
 
 bp = Blueprint("web", __name__)
+
+TYPE_LABELS = {"person": "אנשים", "place": "מקומות", "organisation": "ארגונים", "credit": "קרדיט צילום"}
+TYPE_SINGULAR = {"person": "אדם", "place": "מקום", "organisation": "ארגון", "credit": "קרדיט צילום"}
+KIND_LABELS = {"title": "כותרת", "lead": "כותרת משנה", "body": "גוף הכתבה", "caption": "כיתוב תמונה"}
+SORT_LABELS = {"relevance": "רלוונטיות", "newest": "החדשות ביותר", "oldest": "הישנות ביותר"}
+STATE_KEYS = ("q", *ENTITY_TYPES, "from", "to", "kind", "sort", "size")
+
+
+def current_args() -> list[tuple[str, str]]:
+    """The search state of this request, in a stable order, without the page."""
+    return [(k, v) for k in STATE_KEYS for v in request.args.getlist(k) if v]
+
+
+def url_with(
+    *,
+    drop: tuple[tuple[str, str], ...] = (),
+    add: tuple[tuple[str, str], ...] = (),
+    replace: dict[str, str | None] | None = None,
+) -> str:
+    """The search URL with some values removed, added or replaced (page back to 1 unless given)."""
+    replace = replace or {}
+    args = [(k, v) for k, v in current_args() if (k, v) not in drop and k not in replace]
+    args += [pair for pair in add if pair not in args]
+    args += [(k, v) for k, v in replace.items() if v]
+    query = urlencode(args)
+    return url_for("web.search_page") + (f"?{query}" if query else "")
+
+
+def hebrew_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        day = datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return format_date(day, format="long", locale="he")
+
+
+def bar_link(bar: dict) -> str:
+    """A histogram bar narrows the current search to its dates."""
+    return url_with(replace={"from": bar["from"], "to": bar["to"]})
+
+
+def entity_bar_link(entity: dict):
+    """On an entity's page a bar links to the search for that entity over the bar's dates."""
+
+    def link(bar: dict) -> str:
+        return url_for(
+            "web.search_page", **{entity["type"]: entity["id"], "from": bar["from"], "to": bar["to"]}
+        )
+
+    return link
+
+
+@bp.app_context_processor
+def helpers():
+    return {
+        "entity_bar_link": entity_bar_link,
+        "url_with": url_with,
+        "bar_link": bar_link,
+        "hebrew_date": hebrew_date,
+        "TYPE_LABELS": TYPE_LABELS,
+        "TYPE_SINGULAR": TYPE_SINGULAR,
+        "KIND_LABELS": KIND_LABELS,
+        "SORT_LABELS": SORT_LABELS,
+        "SORTS": SORTS,
+        "ENTITY_TYPES": ENTITY_TYPES,
+    }
+
+
+def histogram_bars(dates: dict) -> list[dict]:
+    """Bars of the date histogram, each with the first and last day it covers (for its link)."""
+    from calendar import monthrange
+    from datetime import timedelta
+
+    bars = []
+    top = max((b["count"] for b in dates.get("buckets", [])), default=0) or 1
+    for b in dates.get("buckets", []):
+        start = date.fromisoformat(b["date"])
+        interval = dates.get("interval")
+        if interval == "week":
+            end = start + timedelta(days=6)
+        elif interval == "month":
+            end = start.replace(day=monthrange(start.year, start.month)[1])
+        elif interval == "year":
+            end = start.replace(month=12, day=31)
+        else:
+            end = start
+        bars.append(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "count": b["count"],
+                "height": b["count"] / top,
+                "label": hebrew_date(start.isoformat()),
+            }
+        )
+    return bars
 
 
 @bp.get("/")
 def search_page():
-    req = parse_search_args(request.args)
+    try:
+        req = parse_search_args(request.args)
+    except InvalidRequest as exc:
+        return render_template("search.html", error=str(exc), result=None, req=None, args=request.args), 400
     result = search_articles(req)
-    return render_template("search.html", result=result, q=request.args.get("q", ""), error=None)
+    pages = max(1, -(-result["total"] // req.size))
+    return render_template(
+        "search.html",
+        result=result,
+        req=req,
+        args=request.args,
+        error=None,
+        pages=pages,
+        bars=histogram_bars(result["dates"]),
+    )
+
+
+@bp.get("/articles/<article_id>")
+def article_page(article_id: str):
+    article = get_article(get_es(), get_settings().es_index, article_id)
+    if article is None:
+        abort(404)
+    by_type: dict[str, list[dict]] = {t: [] for t in ENTITY_TYPES}
+    for entity in article["entities"]:
+        by_type.setdefault(entity["type"], []).append(entity)
+    return render_template("article.html", article=article, entities=by_type)
+
+
+@bp.get("/entities/<path:entity_id>")
+def entity_page(entity_id: str):
+    profile = entity_profile(get_es(), get_settings().es_index, entity_id)
+    if profile is None:
+        abort(404)
+    return render_template("entity.html", entity=profile, bars=histogram_bars(profile["timeline"]))

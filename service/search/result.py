@@ -81,7 +81,9 @@ def shape_results(
                 "source": src.get("source"),
                 "published_at": src.get("published_at"),
                 "entities": entity_refs(src.get("entities")),
-                "snippets": [_snippet(p) for p in parts],
+                # The title is shown as the result's heading; as a snippet it would only repeat it.
+                "snippets": [_snippet(p) for p in parts if p["_source"]["kind"] != "title"]
+                or [_snippet(p) for p in parts],
                 "score": hit.get("_score"),
             }
         )

@@ -1,0 +1,344 @@
+"""The indexing pipeline in parallel: paths → parsed, normalised articles with their entities → bulk
+actions, with the Python work spread over worker processes.
+
+Why: loading a corpus is bounded by the Python work done per part before anything reaches
+Elasticsearch, and four fifths of it is entity extraction (``docs/benchmarks.md``, bench_index).
+``service.indexer.index_articles`` does that work inline, in the process that also sends the bulk
+requests, so the node waits while Python extracts and Python waits while the node indexes.
+Here the main process only reads raw lines (JSON Lines) or file names (scraped pages) and sends
+bulk requests; ``workers`` processes validate, parse, normalise, extract entities and build the
+documents (``service.documents.article_documents``) of batches of articles, concurrently with the
+node's indexing. Output keeps the input's order, and at most a few batches per worker are in
+flight, so memory stays flat whatever the corpus size.
+
+Rejections and warnings are the same as ``service.ingest.sources.read_paths`` reports (file, line,
+reason); the per-line checks of ``read_jsonl`` are repeated here because the line, not the file,
+is the unit of work that is shipped to a worker.
+
+    with Pipeline("hebrew-news-v3-…", workers=2) as pipeline:
+        summary = pipeline.index(es, paths, chunk_size=500)
+
+``workers=0`` does the work inline (no subprocess), like ``index_articles``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import best_match
+
+from service.entities.extractor import EntityExtractor
+from service.indexer import IndexSummary
+from service.ingest.sources import (
+    JSONL_SUFFIXES,
+    MAX_JSONL_LINE_BYTES,
+    BadRecord,
+    Rejection,
+    _expand,
+    _validator,
+    article_from_record,
+    read_scraped_file,
+)
+from service.model import Article
+
+DEFAULT_BATCH = 32  # articles per task: about half a second of work, a megabyte of results
+PENDING_PER_WORKER = 3  # tasks in flight per worker: enough to keep each one busy
+
+# An item of work: ("line", path, line number, raw bytes) or ("file", path).
+Item = tuple[Any, ...]
+
+
+@dataclass
+class PipelineStats:
+    read: int = 0  # articles read (parsed or rejected)
+    articles: int = 0
+    parts: int = 0
+    documents: int = 0  # bulk actions produced: one per part plus one per article
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, warning)
+
+
+@dataclass
+class BatchResult:
+    actions: list[dict[str, Any]]
+    articles: int
+    parts: int
+    rejections: list[Rejection]
+    warnings: list[tuple[str, str]]
+
+
+# -- worker side -----------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(
+    index: str, allow_undated: bool, extractor_factory: Callable[[], EntityExtractor] | None
+) -> None:
+    """Set up a worker process: its target index, and its extractor (loaded once, ~1 s)."""
+    from service.documents import default_extractor
+
+    _worker["index"] = index
+    _worker["allow_undated"] = allow_undated
+    _worker["extractor"] = extractor_factory() if extractor_factory else default_extractor()
+
+
+def _article_of_line(path: str, number: int, raw: bytes, allow_undated: bool) -> Article | Rejection:
+    """One JSON Lines line → an Article or the reason it is rejected (as ``read_jsonl`` does)."""
+    if len(raw) > MAX_JSONL_LINE_BYTES:
+        return Rejection(path, number, f"line is {len(raw):,} bytes, over the {MAX_JSONL_LINE_BYTES:,} limit")
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return Rejection(path, number, "not UTF-8 (JSON Lines must be UTF-8)")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Rejection(path, number, f"broken JSON: {exc.msg} at column {exc.colno}")
+    error = best_match(_validator(allow_undated).iter_errors(record))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "record"
+        return Rejection(path, number, f"schema: {where}: {error.message[:200]}")
+    try:
+        return article_from_record(record, origin=f"{path}:{number}", allow_undated=allow_undated)
+    except BadRecord as exc:
+        return Rejection(path, number, str(exc))
+
+
+def _article_of_file(path: str, allow_undated: bool) -> Article | Rejection:
+    try:
+        return read_scraped_file(Path(path), allow_undated=allow_undated)
+    except (BadRecord, ValueError) as exc:
+        return Rejection(path, None, str(exc))
+    except OSError as exc:
+        return Rejection(path, None, f"cannot read: {exc.strerror or exc}")
+
+
+def _prepare(items: list[Item]) -> BatchResult:
+    """Parse, normalise and extract a batch; the documents come back with ``_index`` set."""
+    from service.documents import article_documents, extract_entities
+
+    index, allow_undated, extractor = _worker["index"], _worker["allow_undated"], _worker["extractor"]
+    result = BatchResult([], 0, 0, [], [])
+    for item in items:
+        if item[0] == "line":
+            found = _article_of_line(item[1], item[2], item[3], allow_undated)
+        else:
+            found = _article_of_file(item[1], allow_undated)
+        if isinstance(found, Rejection):
+            result.rejections.append(found)
+            continue
+        result.articles += 1
+        result.parts += len(found.parts)
+        result.warnings.extend((found.origin, w) for w in found.warnings)
+        for doc in article_documents(found, extract_entities(found, extractor)):
+            doc["_index"] = index
+            result.actions.append(doc)
+    return result
+
+
+# -- main side -------------------------------------------------------------------------------------
+
+
+def _items(paths: Iterable[str | Path], rejections: list[Rejection]) -> Iterator[Item]:
+    """The work in ``paths``, cheaply: raw non-blank lines of JSON Lines files, names of the others.
+    A file that cannot be read becomes a rejection (as in ``read_paths``)."""
+    for path in _expand(paths):
+        if not path.name.endswith(JSONL_SUFFIXES):
+            yield ("file", str(path))
+            continue
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as f:
+                for number, raw in enumerate(f, start=1):
+                    if raw.strip():
+                        yield ("line", str(path), number, raw)
+        except OSError as exc:  # unreadable, or a broken gzip stream
+            rejections.append(Rejection(str(path), None, f"cannot read: {exc}"))
+
+
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Pipeline:
+    """Bulk actions for ``index`` from paths, prepared by ``workers`` processes (0: inline).
+
+    ``on_rejection`` and ``on_warning`` are called in the main process as results arrive (in
+    input order); everything is also counted in ``stats``. Use it as a context manager, or call
+    ``close()``, so that the worker processes end."""
+
+    def __init__(
+        self,
+        index: str,
+        *,
+        workers: int = 0,
+        batch_size: int = DEFAULT_BATCH,
+        allow_undated: bool = False,
+        extractor_factory: Callable[[], EntityExtractor] | None = None,
+        on_rejection: Callable[[Rejection], None] | None = None,
+        on_warning: Callable[[str, str], None] | None = None,
+    ) -> None:
+        if workers < 0:
+            raise ValueError("workers must be 0 (inline) or more")
+        self.index = index
+        self.workers = workers
+        self.batch_size = max(1, batch_size)
+        self.allow_undated = allow_undated
+        self.extractor_factory = extractor_factory
+        self.on_rejection = on_rejection
+        self.on_warning = on_warning
+        self.stats = PipelineStats()
+        self._pool: Any = None
+        if workers:
+            # fork: workers start in a fraction of a second and inherit the imported modules.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = context.Pool(
+                workers, initializer=_init_worker, initargs=(index, allow_undated, extractor_factory)
+            )
+
+    def worker_pids(self) -> list[int]:
+        return [p.pid for p in self._pool._pool] if self._pool is not None else [os.getpid()]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _results(self, batches: Iterator[list[Item]]) -> Iterator[BatchResult]:
+        if self._pool is None:
+            _init_worker(self.index, self.allow_undated, self.extractor_factory)
+            yield from map(_prepare, batches)
+            return
+        pending: deque[Any] = deque()
+        limit = self.workers * PENDING_PER_WORKER
+        for batch in batches:
+            pending.append(self._pool.apply_async(_prepare, (batch,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def actions(self, paths: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
+        """Every bulk action of ``paths`` (the article document, then its parts), in order."""
+        read_errors: list[Rejection] = []
+        stats = self.stats
+        for result in self._results(_batches(_items(paths, read_errors), self.batch_size)):
+            for rejection in read_errors + result.rejections:
+                self._reject(rejection)
+            read_errors.clear()
+            stats.read += result.articles
+            stats.articles += result.articles
+            stats.parts += result.parts
+            stats.documents += len(result.actions)
+            for origin, warning in result.warnings:
+                stats.warnings.append((origin, warning))
+                if self.on_warning:
+                    self.on_warning(origin, warning)
+            yield from result.actions
+        for rejection in read_errors:
+            self._reject(rejection)
+
+    def _reject(self, rejection: Rejection) -> None:
+        self.stats.read += 1
+        self.stats.rejections.append(rejection)
+        if self.on_rejection:
+            self.on_rejection(rejection)
+
+    def index(
+        self,
+        es: Any,
+        paths: Iterable[str | Path],
+        *,
+        chunk_size: int = 500,
+        threads: int = 1,
+        refresh: bool = True,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> IndexSummary:
+        """Load ``paths`` into this pipeline's index; see ``bulk_load``."""
+        return bulk_load(
+            es,
+            self.actions(paths),
+            index=self.index,
+            chunk_size=chunk_size,
+            threads=threads,
+            refresh=refresh,
+            on_batch=on_batch,
+            articles=lambda: self.stats.articles,
+        )
+
+
+def bulk_load(
+    es: Any,
+    actions: Iterable[dict[str, Any]],
+    *,
+    index: str,
+    chunk_size: int = 500,
+    threads: int = 1,
+    refresh: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+    articles: Callable[[], int] | None = None,
+) -> IndexSummary:
+    """Send ``actions`` with the client's bulk helper (``streaming_bulk``, or ``parallel_bulk``
+    with ``threads`` > 1 requests in flight); a refused document is reported, not fatal,
+    as in ``service.indexer.index_articles``."""
+    from elasticsearch import helpers
+
+    summary = IndexSummary()
+    started = time.perf_counter()
+    if threads > 1:
+        results = helpers.parallel_bulk(
+            es, actions, thread_count=threads, chunk_size=chunk_size, raise_on_error=False
+        )
+    else:
+        results = helpers.streaming_bulk(
+            es, actions, chunk_size=chunk_size, raise_on_error=False, max_retries=3
+        )
+    for ok, info in results:
+        op = next(iter(info.values()))
+        if ok:
+            summary.documents += 1
+            if op.get("result") == "created":
+                summary.created += 1
+        else:
+            summary.failed.append(f"{op.get('_id')}: {op.get('error')}")
+        done = summary.documents + len(summary.failed)
+        if on_batch and done % chunk_size == 0:
+            on_batch(done)
+    if refresh:
+        es.indices.refresh(index=index)
+    summary.articles = articles() if articles else 0
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def prepared_actions(
+    paths: Iterable[str | Path], index: str, *, workers: int = 0, **options: Any
+) -> Iterator[dict[str, Any]]:
+    """The bulk actions of ``paths`` for ``index`` (a generator; workers end with it)."""
+    with Pipeline(index, workers=workers, **options) as pipeline:
+        yield from pipeline.actions(paths)

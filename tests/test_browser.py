@@ -1,0 +1,242 @@
+"""The web pages in a real browser: Debian's Chromium driven by Playwright, against the app served
+on loopback and the real test node. Screenshots of the main views go to test-artifacts/ (ignored)."""
+
+import socket
+import threading
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from service import create_app
+from service.config import Settings
+from service.es import ensure_alias
+from service.indexer import index_articles
+from service.ingest.sources import read_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The Flask app on a loopback port, in a thread (as gunicorn would serve it)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = _free_port()
+        self.server = make_server("127.0.0.1", self.port, create_app(settings), threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def alias(es):
+    alias = f"test-browser-{uuid.uuid4().hex[:8]}"
+    ensure_alias(es, alias)
+    articles = list(read_paths([ROOT / "samples", ROOT / "tests" / "fixtures" / "articles.jsonl"]))
+    assert not index_articles(es, alias, articles).failed
+    yield alias
+    for name in es.indices.get_alias(name=alias):
+        es.indices.delete(index=name)
+
+
+@pytest.fixture(scope="module")
+def site(es_url, alias):
+    server = Server(Settings(es_url=es_url, es_index=alias))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the test setup installs Debian's chromium (make test)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="he-IL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []  # console errors and uncaught exceptions, checked after each test
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
+    yield page
+    errors = page.errors
+    context.close()
+    assert errors == [], errors
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def params(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_search(page, site):
+    page.goto(site)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#count")).to_contain_text("הכתבות האחרונות")
+    page.fill("#q", "פוטין")
+    page.press("#q", "Enter")
+    expect(page.locator("#count")).to_contain_text("3 כתבות")
+    expect(page.locator(".result mark").first).to_have_text("פוטין")
+    expect(page.locator(".kind-caption .badge").first).to_have_text("כיתוב תמונה")
+    shot(page, "results")
+
+
+def test_select_and_deselect_a_facet_value(page, site):
+    page.goto(f"{site}/?q=פוטין")
+    page.locator("#facet-person label", has_text="דימיטרי פסקוב").locator("input").check()
+    page.wait_for_url("**person=*")
+    expect(page.locator("#count")).to_contain_text("2 כתבות")
+    chip = page.locator(".chips .chip", has_text="דימיטרי פסקוב")
+    expect(chip).to_be_visible()
+    chip.click()
+    page.wait_for_load_state()
+    assert "person" not in params(page)
+    expect(page.locator("#count")).to_contain_text("3 כתבות")
+
+
+def test_more_expands_a_long_facet(page, site):
+    page.goto(site)
+    facet = page.locator("#facet-place")
+    hidden = facet.locator("li.more").first
+    expect(hidden).to_be_hidden()
+    facet.locator(".show-more").click()
+    expect(hidden).to_be_visible()
+
+
+def test_narrow_dates_with_the_inputs(page, site):
+    page.goto(site)
+    page.fill("input[name=from]", "2015-12-01")
+    page.fill("input[name=to]", "2015-12-31")
+    page.click("button.apply")
+    page.wait_for_url("**from=2015-12-01*")
+    expect(page.locator("#count")).to_contain_text("3 כתבות")
+    expect(page.locator(".chips")).to_contain_text("דצמבר 2015")
+
+
+def test_narrow_dates_by_clicking_and_dragging_the_histogram(page, site):
+    page.goto(f"{site}/?from=2015-12-15&to=2016-01-20")
+    bars = page.locator(".histogram .bar")
+    assert bars.count() > 10
+    bars.nth(0).locator("rect.hit").click()  # a click narrows to one bar (the first day, drawn at the right)
+    page.wait_for_url("**to=2015-12-15*")
+    assert params(page)["from"] == params(page)["to"] == ["2015-12-15"]
+    page.goto(f"{site}/?from=2015-12-15&to=2016-01-20")
+    page.locator(".histogram").scroll_into_view_if_needed()
+    first, last = (
+        bars.nth(30).locator("rect.hit").bounding_box(),
+        bars.nth(25).locator("rect.hit").bounding_box(),
+    )
+    page.mouse.move(first["x"] + 2, first["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(last["x"] + 2, last["y"] + 20, steps=5)
+    expect(page.locator(".histogram .selected")).to_have_count(6)
+    page.mouse.up()
+    page.wait_for_url("**to=2016-01-14*")
+    chosen = params(page)
+    assert (chosen["from"], chosen["to"]) == (["2016-01-09"], ["2016-01-14"])
+
+
+def test_paginate(page, site):
+    page.goto(f"{site}/?size=3&sort=newest")
+    first_titles = page.locator(".result h2").all_inner_texts()
+    page.click("nav.pages a[rel=next]")
+    page.wait_for_url("**page=2*")
+    second_titles = page.locator(".result h2").all_inner_texts()
+    assert len(first_titles) == 3 and second_titles and not set(first_titles) & set(second_titles)
+    expect(page.locator("nav.pages [aria-current=page]")).to_have_text("2")
+
+
+def test_open_an_article_and_follow_an_entity_chip(page, site):
+    page.goto(f"{site}/?q=פסקוב")
+    page.locator(".result h2 a").first.click()
+    expect(page.locator("h1")).to_contain_text("פוטין")
+    shot(page, "article")
+    page.locator(".entity-chips a.chip", has_text="דימיטרי פסקוב").click()
+    page.wait_for_url("**person=*")
+    expect(page.locator(".chips .chip", has_text="דימיטרי פסקוב")).to_be_visible()
+
+
+def test_entity_page(page, site):
+    page.goto(f"{site}/?q=פוטין")
+    page.goto(page.url)  # facets link to search; the entity page is reached from an article
+    page.goto(f"{site}/articles/a2")
+    page.locator(".entity-chips a.profile").first.click()
+    expect(page.locator(".entity h1")).to_be_visible()
+    expect(page.locator(".entity .meta")).to_contain_text("אזכורים")
+    shot(page, "entity")
+
+
+def test_script_in_an_article_renders_as_text(page, site):
+    page.goto(f"{site}/?q=הצבעה")
+    expect(page.locator(".result").first).to_contain_text("<script>alert(1)</script>")
+    page.goto(f"{site}/articles/a6")
+    expect(page.locator("article.article")).to_contain_text("<script>alert(1)</script>")
+
+
+def test_autocomplete(page, site):
+    page.goto(site)
+    page.fill("#q", "פוט")
+    option = page.locator("#q-suggest li", has_text="ולדימיר פוטין")
+    expect(option).to_be_visible()
+    option.click()
+    page.wait_for_url("**person=*")
+    expect(page.locator(".chips")).to_contain_text("ולדימיר פוטין")
+
+
+def test_mobile_width_is_one_column(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site}/?q=פוטין")
+    facets, results = (
+        page.locator("aside.facets").bounding_box(),
+        page.locator(".results-area").bounding_box(),
+    )
+    assert results["y"] >= facets["y"] + facets["height"] - 1  # stacked, not side by side
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "mobile")
+    context.close()
+
+
+def test_unavailable_page_with_elasticsearch_stopped(page):
+    server = Server(Settings(es_url=f"http://127.0.0.1:{_free_port()}", es_index="anything"))
+    try:
+        page.on("console", lambda msg: None)
+        response = page.goto(f"{server.url}/?q=פוטין")
+        assert response.status == 503
+        expect(page.locator(".error")).to_contain_text("אינו זמין")
+        page.errors.clear()  # the browser logs the 503 itself as a console error
+    finally:
+        server.stop()
