@@ -179,7 +179,7 @@ class Bench:
         with Pipeline(name, workers=workers) as pipeline:
             pids = pipeline.worker_pids() + ([os.getpid()] if workers else [])
             with RssSampler(pids) as sampler:
-                summary = pipeline.index(self.es, [path], chunk_size=chunk, threads=threads)
+                summary = pipeline.load(self.es, [path], chunk_size=chunk, threads=threads)
             parts = pipeline.stats.parts
         seconds = time.perf_counter() - started
         gc.unfreeze()
@@ -335,7 +335,7 @@ def ensure_bench_index(
             print(f"  {n:,} documents, {time.perf_counter() - started:,.0f} s", flush=True)
 
     with Pipeline(index, workers=workers) as pipeline:
-        summary = pipeline.index(
+        summary = pipeline.load(
             es, [path], chunk_size=chunk_size, threads=threads, refresh=False, on_batch=progress
         )
         stats = pipeline.stats

@@ -16,7 +16,7 @@ reason); the per-line checks of ``read_jsonl`` are repeated here because the lin
 is the unit of work that is shipped to a worker.
 
     with Pipeline("hebrew-news-v3-…", workers=2) as pipeline:
-        summary = pipeline.index(es, paths, chunk_size=500)
+        summary = pipeline.load(es, paths, chunk_size=500)
 
 ``workers=0`` does the work inline (no subprocess), like ``index_articles``.
 """
@@ -269,7 +269,7 @@ class Pipeline:
         if self.on_rejection:
             self.on_rejection(rejection)
 
-    def index(
+    def load(
         self,
         es: Any,
         paths: Iterable[str | Path],
