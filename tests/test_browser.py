@@ -116,13 +116,16 @@ def test_search(page, site):
 
 def test_select_and_deselect_a_facet_value(page, site):
     page.goto(f"{site}/?q=פוטין")
+    page.evaluate("window.__same_document = true")  # lost on a full page load
     page.locator("#facet-person label", has_text="דימיטרי פסקוב").locator("input").check()
     page.wait_for_url("**person=*")
+    assert page.evaluate("window.__same_document === true"), "the facet click reloaded the whole page"
+    expect(page.locator("#facet-person input:focus")).to_have_count(1)  # focus stays on the checkbox
     expect(page.locator("#count")).to_contain_text("2 כתבות")
     chip = page.locator(".chips .chip", has_text="דימיטרי פסקוב")
     expect(chip).to_be_visible()
     chip.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "person=" not in url)
     assert "person" not in params(page)
     expect(page.locator("#count")).to_contain_text("3 כתבות")
 
@@ -240,3 +243,24 @@ def test_unavailable_page_with_elasticsearch_stopped(page):
         page.errors.clear()  # the browser logs the 503 itself as a console error
     finally:
         server.stop()
+
+
+def test_every_control_has_a_label_and_the_keyboard_reaches_the_facets(page, site):
+    page.goto(f"{site}/?q=פוטין")
+    unlabeled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, button')]
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                          && !el.textContent.trim())
+            .map(el => el.outerHTML)"""
+    )
+    assert unlabeled == []
+    page.focus("#q")
+    for _ in range(40):  # Tab from the search box into the facet checkboxes
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('#facet-person input[type=checkbox]')"):
+            break
+    else:
+        pytest.fail("Tab never reached a person checkbox")
+    page.keyboard.press("Space")
+    page.wait_for_url("**person=*")
+    expect(page.locator(".chips")).to_be_visible()

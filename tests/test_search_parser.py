@@ -125,3 +125,18 @@ def test_histogram_bounds_complete_an_open_range_with_the_index_extent():
     assert histogram_bounds(parse(), extent) == extent
     assert histogram_bounds(parse(**{"from": "2015-06-01"}), extent) == (date(2015, 6, 1), date(2015, 12, 31))
     assert histogram_bounds(parse(), None) is None
+
+
+@pytest.mark.parametrize(
+    ("q", "question"),
+    [('מי הוא מנכ"ל החברה?', True), ("כמה כסף גויס", True), ("פוטין", False), ("נתניהו ופוטין", False)],
+)
+def test_questions_are_told_from_keywords(q, question):
+    assert parse_query(q).question is question
+
+
+def test_questions_need_fewer_of_their_words_than_keywords():
+    from service.search.query import required_words
+
+    assert [required_words(n) for n in (1, 2, 3, 4, 8)] == [1, 2, 3, 3, 6]
+    assert [required_words(n, question=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]

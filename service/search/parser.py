@@ -14,6 +14,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from service.normalize import normalize
+from service.search.stopwords import QUESTION_WORDS
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
@@ -36,6 +37,7 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()  # words or phrases
+    question: bool = False  # phrased as a question ("מי הוא מנכ"ל החברה?"), not as keywords
 
     @property
     def empty(self) -> bool:
@@ -89,8 +91,9 @@ def parse_query(q: str) -> ParsedQuery:
                 words.append(text.lstrip("-") or text)
     if len(words) + len(phrases) + len(excluded) > MAX_TERMS:
         raise InvalidRequest(f"'q' has more than {MAX_TERMS} words and phrases")
+    question = q.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
     return ParsedQuery(
-        tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(excluded))
+        tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(excluded)), question
     )
 
 

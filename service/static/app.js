@@ -1,6 +1,7 @@
 // Progressive enhancement for the search page: everything works without this file.
 // - autocomplete from /api/suggest on every search box marked data-suggest;
-// - facet checkboxes and the sort menu apply at once (no "apply" click needed);
+// - facet checkboxes, chips, the sort menu, pages and histogram bars update the results in place
+//   (the page is fetched and its main part swapped, the URL pushed to history), no full reload;
 // - "עוד" expands a long facet list;
 // - dragging across the date histogram narrows the dates to the bars covered.
 (function () {
@@ -117,9 +118,42 @@
     });
   }
 
+  // Fetch a search URL and swap the page's main part; fall back to a normal load on any trouble.
+  async function navigate(url, push = true, focusSelector = null) {
+    try {
+      const response = await fetch(url, { headers: { Accept: "text/html" } });
+      const html = await response.text();
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      const fresh = doc.querySelector("main");
+      if (!fresh) throw new Error("no main");
+      document.querySelector("main").replaceWith(fresh);
+      document.title = doc.title;
+      if (push) history.pushState({}, "", url);
+      init(fresh);
+      const focus = focusSelector && fresh.querySelector(focusSelector);
+      if (focus) focus.focus();
+    } catch (error) {
+      window.location.href = url;
+    }
+  }
+
+  function formUrl(form) {
+    const params = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) params.append(key, value);
+    return form.action.split("?")[0] + "?" + params.toString();
+  }
+
   function setupFacets(form) {
     form.addEventListener("change", (event) => {
-      if (event.target.matches("input[type=checkbox]")) form.submit();
+      const box = event.target;
+      if (box.matches("input[type=checkbox]")) {
+        const selector = `#facets input[type=checkbox][name="${box.name}"][value="${CSS.escape(box.value)}"]`;
+        navigate(formUrl(form), true, selector);
+      }
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      navigate(formUrl(form), true, "#count");
     });
     for (const button of form.querySelectorAll(".show-more")) {
       button.addEventListener("click", () => {
@@ -165,7 +199,7 @@
         const chosen = [start, end].sort((a, b) => (a.dataset.from < b.dataset.from ? -1 : 1));
         form.elements.from.value = chosen[0].dataset.from;
         form.elements.to.value = chosen[1].dataset.to;
-        form.submit();
+        navigate(formUrl(form), true, "#count");
       }
       start = null;
     });
@@ -174,13 +208,32 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("input[data-suggest]").forEach(setupSuggest);
-    const facets = document.getElementById("facets");
-    if (facets) setupFacets(facets);
-    document.querySelectorAll("[data-histogram]").forEach(setupHistogram);
-    document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-      select.addEventListener("change", () => select.form.submit());
+  // Links that stay on the search page (chips, pages, bars) update in place too.
+  function setupLinks(root) {
+    root.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href]");
+      if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+      const url = new URL(link.href, window.location.href);
+      if (url.origin !== window.location.origin || url.pathname !== "/" || !root.querySelector("#facets")) return;
+      event.preventDefault();
+      navigate(url.href, true, "#count");
     });
+  }
+
+  function init(root) {
+    root.querySelectorAll("input[data-suggest]").forEach(setupSuggest);
+    const facets = root.querySelector("#facets");
+    if (facets) setupFacets(facets);
+    root.querySelectorAll("[data-histogram]").forEach(setupHistogram);
+    root.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+      select.addEventListener("change", () => navigate(formUrl(select.form), true, "#sort"));
+    });
+    setupLinks(root);
+  }
+
+  window.addEventListener("popstate", () => navigate(window.location.href, false));
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("header input[data-suggest]").forEach(setupSuggest);
+    init(document.querySelector("main"));
   });
 })();
