@@ -6,6 +6,7 @@
 #   scripts/elasticsearch.sh stop      stop the node started for $ES_PORT (no-op when stopped)
 #   scripts/elasticsearch.sh status    exit 0 when the node answers, 3 when it does not
 #   scripts/elasticsearch.sh url       print the node's URL
+#   scripts/elasticsearch.sh pid       print the node's process id (exit 3 when it is not running)
 #
 # Environment (all optional):
 #   ES_PORT           HTTP port (default 9200); each port is its own node with its own data
@@ -237,5 +238,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   url) url ;;
-  *) echo "usage: $0 install|start|stop|status|url" >&2; exit 2 ;;
+  pid) pid_of_node || exit 3 ;;
+  *) echo "usage: $0 install|start|stop|status|url|pid" >&2; exit 2 ;;
 esac

@@ -23,7 +23,8 @@ class Settings:
     es_password: str = field(default="", repr=False)
     es_api_key: str = field(default="", repr=False)
     es_ca_certs: str = ""
-    es_request_timeout: float = 5.0
+    # A search that has not answered in 1.5 s will not: the page says so (503) within 2 s.
+    es_request_timeout: float = 1.5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -37,6 +37,7 @@ def new_index_name(alias: str, definition: dict[str, Any]) -> str:
 
 def create_index(es: Elasticsearch, alias: str, definition: dict[str, Any] | None = None) -> str:
     """Create a new concrete index for ``alias`` (without pointing the alias at it)."""
+    es = es.options(request_timeout=60)
     definition = definition or load_index_definition()
     name = new_index_name(alias, definition)
     es.indices.create(index=name, settings=definition["settings"], mappings=definition["mappings"])

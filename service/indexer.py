@@ -13,6 +13,8 @@ from service.documents import article_documents, extract_entities
 from service.entities.extractor import EntityExtractor
 from service.model import Article
 
+BULK_TIMEOUT_SECONDS = 120
+
 
 @dataclass
 class IndexSummary:
@@ -44,6 +46,7 @@ def index_articles(
     on_batch: Callable[[int], None] | None = None,
 ) -> IndexSummary:
     """Index every part of ``articles``; a document the node refuses is reported, not fatal."""
+    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)  # the app's client is tuned for searches
     summary = IndexSummary()
     started = time.perf_counter()
     for ok, info in helpers.streaming_bulk(

@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from service.search.parser import ENTITY_TYPES
-from service.search.query import TIME_ZONE, date_interval
+from service.search.query import TIME_ZONE, date_interval, lucene_escape
 
 ENTITY_ID = re.compile(r"^(person|place|organisation|credit):[^|\s]{1,200}$")
 RELATED = 8
@@ -35,7 +35,7 @@ def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, A
         _source=["article_id", "display_title", "published_at", "source"],
         aggs={
             "name": {
-                "terms": {"field": f"entities.{entity_type}", "include": re.escape(entity_id) + r"\|.*"}
+                "terms": {"field": f"entities.{entity_type}", "include": lucene_escape(entity_id) + r"\|.*"}
             },
             "mentions": {
                 "nested": {"path": "entity_mentions"},

@@ -29,6 +29,7 @@ from service.model import Article
 
 LOCK_INDEX = "hebrew-news-locks"
 LOCK_TTL = timedelta(minutes=10)
+ADMIN_TIMEOUT_SECONDS = 120
 
 
 class ReindexError(RuntimeError):
@@ -88,7 +89,7 @@ class ReindexLock:
             pass
         held = self.es.get(index=LOCK_INDEX, id=self.alias)
         expires = datetime.fromisoformat(held["_source"]["expires_at"])
-        if expires > datetime.now(UTC):
+        if expires > datetime.now(UTC) and not self._holder_died(held["_source"]["owner"]):
             raise LockHeld(
                 f"another reindex of '{self.alias}' holds the lock ({held['_source']['owner']}, "
                 f"until {expires:%H:%M:%S} UTC)"
@@ -105,6 +106,20 @@ class ReindexLock:
         except ConflictError:
             raise LockHeld(f"another reindex of '{self.alias}' took the expired lock first") from None
         self._last_renewal = time.monotonic()
+
+    @staticmethod
+    def _holder_died(owner: str) -> bool:
+        """A holder on this host whose process is gone (killed mid-reindex) frees the lock at once."""
+        host, _, pid = owner.rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
 
     def renew(self) -> None:
         if time.monotonic() - self._last_renewal < self.ttl.total_seconds() / 4:
@@ -164,6 +179,7 @@ def reindex(
     progress: Callable[[int], None] | None = None,
 ) -> ReindexResult:
     """Build a new index from ``articles`` and move ``alias`` to it; see the module docstring."""
+    es = es.options(request_timeout=ADMIN_TIMEOUT_SECONDS)  # the app's client is tuned for searches
     definition = copy.deepcopy(load_index_definition())
     settings = definition["settings"]
     replicas = settings.get("number_of_replicas", 1)

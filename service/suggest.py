@@ -6,7 +6,6 @@ most frequent first. The prefix is escaped before it goes into the aggregation's
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -14,13 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from service.normalize import normalize
 from service.search.parser import ENTITY_TYPES, InvalidRequest
+from service.search.query import lucene_escape
 
 MAX_PREFIX = 50
-_LUCENE_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~^$])')
-
-
-def lucene_escape(text: str) -> str:
-    return _LUCENE_REGEX_SPECIAL.sub(r"\\\1", text)
 
 
 def parse_suggest_args(args: MultiDict[str, str]) -> tuple[str, int]:

@@ -138,6 +138,13 @@ def _bool(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 ARTICLES = {"articles": {"cardinality": {"field": "article_id"}}}
+_LUCENE_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~^$])')
+
+
+def lucene_escape(text: str) -> str:
+    """Escape text for a Lucene regular expression (an aggregation's include), which is not
+    Python's syntax: re.escape leaves '"' and '@' alone and Lucene treats them as operators."""
+    return _LUCENE_REGEX_SPECIAL.sub(r"\\\1", text)
 
 
 def _facet(req: SearchRequest, entity_type: str) -> dict[str, Any]:
@@ -150,7 +157,7 @@ def _facet(req: SearchRequest, entity_type: str) -> dict[str, Any]:
     }
     selected = req.selected(entity_type)
     if selected:
-        pattern = "(" + "|".join(re.escape(i) for i in selected) + r")\|.*"
+        pattern = "(" + "|".join(lucene_escape(i) for i in selected) + r")\|.*"
         aggs["selected"] = {
             "terms": {"field": field, "size": len(selected), "include": pattern},
             "aggs": ARTICLES,

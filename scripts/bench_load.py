@@ -1,0 +1,352 @@
+"""Benchmark: throughput of the search API under gunicorn, and the memory it takes.
+
+Why this exists: issue 7 asks how many searches a second the service answers on this kind of
+machine with p99 latency under 150 ms, with no errors, and how much memory a web worker and the
+node use. The service runs as in production (``scripts/run.sh``): gunicorn with a small worker
+count (``--workers``, default 2 and 4 for two cores) serving ``service:create_app()`` against the
+100,000-part bench index (``scripts/bench_index.py --build 100000``, built here when absent). The
+load comes from a SECOND process (this script with ``--generate``): threads on loopback only, each
+sending the query mix of ``scripts/bench_query.py`` round-robin, bounded both in time and in
+request count. Each step is closed-loop at a fixed concurrency (requests in flight).
+
+Per worker count: a sweep of concurrencies (``--concurrency``, ``--step`` seconds each) finds the
+highest throughput whose p99 stays under ``--p99-ms`` (150); then ``--duration`` (60) seconds at
+that concurrency (at 1 when none qualifies) and ``--duration`` seconds at the highest
+concurrency (saturation) give queries/s, p50, p99 and the error count (non-200 answers, refused
+or timed-out connections; target 0). Afterwards: resident memory (RSS) of each gunicorn worker
+and the master, and the node's heap and RSS.
+
+Usage (from the project root; the node is started on ES_PORT, default 9260, unless ES_URL is set)::
+
+    .venv/bin/python scripts/bench_load.py [--parts 100000] [--workers 2,4] [--duration 60] [--no-record]
+
+Results are appended to ``docs/benchmarks.md`` unless ``--no-record``. Without
+``../shared/data/corpus`` it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
+from benchlib import ROOT, percentile
+from gen_corpus import DEFAULT_SEED
+
+P99_LIMIT_MS = 150.0
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+REQUEST_TIMEOUT = 10.0  # seconds a load-generator request may take before it counts as an error
+
+
+# -- the load generator (the second process) ---------------------------------------------------------
+
+
+def generate(url: str, concurrency: int, duration: float, max_requests: int) -> dict[str, Any]:
+    """Closed-loop load: ``concurrency`` threads send the mix until the time or the count runs out."""
+    from bench_query import QUERY_MIX
+
+    parts = urlsplit(url)
+    if parts.hostname not in LOOPBACK:
+        raise SystemExit(f"the load generator only targets loopback, not {parts.hostname}")
+    host, port = parts.hostname, parts.port or 80
+    paths = ["/api/search?" + urlencode(args) for mix in QUERY_MIX.values() for args in mix]
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    lock = threading.Lock()
+    budget = [max_requests]
+    deadline = time.perf_counter() + duration
+
+    def worker(offset: int) -> None:
+        i = offset
+        while time.perf_counter() < deadline:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            error = None
+            try:
+                conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status != 200:
+                    error = f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
+                error = type(exc).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                if error:
+                    errors[error] = errors.get(error, 0) + 1
+                else:
+                    latencies.append(elapsed)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n * 7,), daemon=True) for n in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(duration + REQUEST_TIMEOUT + 5)
+    seconds = time.perf_counter() - started
+    cpu = os.times()
+    return {
+        "concurrency": concurrency,
+        "seconds": seconds,
+        "ok": len(latencies),
+        "errors": errors,
+        "qps": len(latencies) / seconds,
+        "p50": percentile(latencies, 50),
+        "p90": percentile(latencies, 90),
+        "p99": percentile(latencies, 99),
+        "generator_cpu": cpu.user + cpu.system,
+    }
+
+
+# -- the orchestrator -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    concurrency: int
+    seconds: float
+    ok: int
+    errors: dict[str, int]
+    qps: float
+    p50: float
+    p90: float
+    p99: float
+    generator_cpu: float
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def meets(self, p99_ms: float) -> bool:
+        return self.p99 * 1000 < p99_ms and self.error_count == 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """``gunicorn --workers N`` serving the app on a free loopback port (stopped on exit)."""
+
+    def __init__(self, workers: int, es_url: str, alias: str) -> None:
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "ES_URL": es_url, "ES_INDEX": alias}
+        command = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "service:create_app()",
+        ]
+        if not Path(command[0]).exists():
+            command[0:1] = [sys.executable, "-m", "gunicorn"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/api/health")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise SystemExit("gunicorn did not answer /api/health within 60 s")
+
+    def worker_pids(self) -> list[int]:
+        return benchlib.children_of(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def run_step(url: str, concurrency: int, seconds: float, max_requests: int) -> Step:
+    """One load step, generated by a second process (this script with --generate)."""
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--generate",
+        url,
+        "--concurrency",
+        str(concurrency),
+        "--duration",
+        str(seconds),
+        "--max-requests",
+        str(max_requests),
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120)
+    step = Step(**json.loads(out.stdout.strip().splitlines()[-1]))
+    print(
+        f"  concurrency {concurrency:>2}: {step.qps:6.1f} q/s, p50 {step.p50 * 1000:6.1f} ms, "
+        f"p99 {step.p99 * 1000:7.1f} ms, errors {step.error_count}",
+        flush=True,
+    )
+    return step
+
+
+def node_memory(es: Any) -> dict[str, int]:
+    stats = next(iter(es.nodes.stats(metric="jvm").body["nodes"].values()))["jvm"]["mem"]
+    info = next(iter(es.nodes.info(metric="process").body["nodes"].values()))
+    pid = info.get("process", {}).get("id")
+    return {
+        "heap_used": stats["heap_used_in_bytes"],
+        "heap_max": stats["heap_max_in_bytes"],
+        "non_heap": stats["non_heap_used_in_bytes"],
+        "rss": benchlib.rss_bytes(int(pid)) if pid else 0,
+    }
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--generate", metavar="URL", help=argparse.SUPPRESS)  # the load-generator process
+    parser.add_argument("--max-requests", type=int, default=100_000, help="request cap per step")
+    parser.add_argument("--parts", type=int, default=100_000, help="bench index size in parts")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--workers", default="2,4", help="gunicorn worker counts to try (default 2,4)")
+    parser.add_argument("--concurrency", default="1,2,3,4,6,8", help="concurrencies of the sweep")
+    parser.add_argument("--step", type=float, default=15.0, help="seconds per sweep step (default 15)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of the main runs (default 60)")
+    parser.add_argument("--p99-ms", type=float, default=P99_LIMIT_MS, help="p99 limit in ms (default 150)")
+    parser.add_argument("--keep-node", action="store_true", help="leave a node this script started running")
+    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    if args.generate:
+        concurrency = int(args.concurrency.split(",")[0])
+        print(json.dumps(generate(args.generate, concurrency, args.duration, args.max_requests)))
+        return 0
+    command = " ".join(["python", "scripts/bench_load.py", *map(shlex.quote, argv)])
+    if benchlib.corpus_missing():
+        return 0
+    from bench_index import ensure_bench_index
+
+    concurrencies = [int(x) for x in args.concurrency.split(",")]
+    with benchlib.Node(keep=args.keep_node) as node:
+        es = benchlib.client(node.url, timeout=600)
+        build = ensure_bench_index(es, args.parts, args.seed)
+        load_start = os.getloadavg()[0]
+        results: list[tuple[int, list[Step], Step, Step, dict[int, int], int]] = []
+        for workers in (int(x) for x in args.workers.split(",")):
+            print(f"\n== gunicorn --workers {workers} on {build.alias}")
+            server = Gunicorn(workers, node.url, build.alias)
+            try:
+                run_step(server.url, 2, 5, 10_000)  # warm-up: imports, connections, caches
+                sweep = [run_step(server.url, c, args.step, args.max_requests) for c in concurrencies]
+                fitting = [s for s in sweep if s.meets(args.p99_ms)]
+                best_c = max(fitting, key=lambda s: s.qps).concurrency if fitting else min(concurrencies)
+                print(f"  {args.duration:.0f} s at concurrency {best_c} (best under the p99 limit)")
+                at_limit = run_step(server.url, best_c, args.duration, args.max_requests)
+                print(f"  {args.duration:.0f} s at concurrency {max(concurrencies)} (saturation)")
+                saturated = run_step(server.url, max(concurrencies), args.duration, args.max_requests)
+                rss = {pid: benchlib.rss_bytes(pid) for pid in server.worker_pids()}
+                master = benchlib.rss_bytes(server.process.pid)
+            finally:
+                server.stop()
+            results.append((workers, sweep, at_limit, saturated, rss, master))
+        memory = node_memory(es)
+        lines = report(args, build.alias, results, memory, (load_start, os.getloadavg()[0]))
+        print("\n" + "\n".join(lines))
+        if not args.no_record:
+            section = [benchlib.now_heading("bench_load"), ""]
+            section += benchlib.machine_lines(es, "gunicorn sync workers; load generator in a second process")
+            section += [f"- Command: `{command}`"]
+            section += lines
+            benchlib.record(section)
+    return 0
+
+
+def report(
+    args: argparse.Namespace,
+    alias: str,
+    results: list[tuple[int, list[Step], Step, Step, dict[int, int], int]],
+    memory: dict[str, int],
+    loads: tuple[float, float],
+) -> list[str]:
+    lines = [
+        f"- Index: `{alias}`; query mix of `bench_query.py` (21 queries, round-robin); closed loop, "
+        f"loopback; load average {loads[0]:.1f} at the start, {loads[1]:.1f} at the end",
+        f"- Sweep: {args.step:.0f} s per concurrency; main runs: {args.duration:.0f} s each",
+        "",
+        "| Workers | Run | Concurrency | Queries/s | p50 ms | p90 ms | p99 ms | Errors | Generator CPU |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for workers, sweep, at_limit, saturated, _, _ in results:
+        rows = [("sweep", s) for s in sweep]
+        rows += [(f"**{args.duration:.0f} s, best p99 < {args.p99_ms:.0f} ms**", at_limit)]
+        rows += [(f"{args.duration:.0f} s, saturation", saturated)]
+        for label, s in rows:
+            errors = ", ".join(f"{k}: {v}" for k, v in s.errors.items()) or "0"
+            lines.append(
+                f"| {workers} | {label} | {s.concurrency} | {s.qps:,.1f} | {s.p50 * 1000:,.1f} "
+                f"| {s.p90 * 1000:,.1f} | {s.p99 * 1000:,.1f} | {errors} | {s.generator_cpu:.1f} s |"
+            )
+    lines += [""]
+    for workers, _, at_limit, saturated, rss, master in results:
+        ok = at_limit.meets(args.p99_ms)
+        verdict = (
+            f"**{at_limit.qps:,.1f} queries/s** with p99 {at_limit.p99 * 1000:,.0f} ms < {args.p99_ms:.0f} ms"
+            if ok
+            else f"**no concurrency keeps p99 under {args.p99_ms:.0f} ms** (at concurrency "
+            f"{at_limit.concurrency}: {at_limit.qps:,.1f} queries/s, p99 {at_limit.p99 * 1000:,.0f} ms)"
+        )
+        lines.append(
+            f"- {workers} workers: {verdict}; errors {at_limit.error_count} and {saturated.error_count} "
+            f"(target 0); at saturation {saturated.qps:,.1f} queries/s. Worker RSS after the runs: "
+            f"{', '.join(mib(r) for r in rss.values())} (master {mib(master)})"
+        )
+    lines.append(
+        f"- Node after the runs: heap {mib(memory['heap_used'])} used of {mib(memory['heap_max'])}, "
+        f"non-heap {mib(memory['non_heap'])}, process RSS {mib(memory['rss']) if memory['rss'] else 'n/a'}"
+    )
+    best = max(results, key=lambda r: r[2].qps if r[2].meets(args.p99_ms) else -1)
+    lines.append(
+        f"- Best: {best[0]} workers, {best[2].qps:,.1f} queries/s at p99 {best[2].p99 * 1000:,.0f} ms "
+        f"({'PASS' if best[2].meets(args.p99_ms) else 'FAIL'} against p99 < {args.p99_ms:.0f} ms)"
+    )
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

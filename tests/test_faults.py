@@ -1,0 +1,102 @@
+"""Elasticsearch failing under the service, for real: a node of its own that the test freezes,
+stops and starts again. The service answers 503 (JSON with Retry-After, or the Hebrew page) within
+two seconds, and serves again by itself when the node returns, without a restart."""
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from service import create_app
+from service.config import Settings
+from service.es import ensure_alias
+from service.indexer import index_articles
+from service.ingest.sources import read_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = os.environ.get("ES_FAULT_PORT", "9253")
+URL = f"http://127.0.0.1:{PORT}"
+
+
+def node(command: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ES_PORT": PORT, "ES_HEAP": "512m"}
+    return subprocess.run(
+        [str(ROOT / "scripts" / "elasticsearch.sh"), command], env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def alias():
+    started = node("start")
+    assert started.returncode == 0, started.stderr
+    es = Elasticsearch(URL, request_timeout=30)
+    alias = f"test-faults-{uuid.uuid4().hex[:8]}"
+    ensure_alias(es, alias)
+    assert not index_articles(es, alias, list(read_paths([ROOT / "samples"]))).failed
+    yield alias
+    if node("status").returncode != 0:
+        node("start")
+    for name in es.indices.get_alias(name=alias):
+        es.indices.delete(index=name)
+    node("stop")
+
+
+def timed(client, path: str, **params):
+    started = time.monotonic()
+    response = client.get(path, query_string=params)
+    return response, time.monotonic() - started
+
+
+def wait_until_served(client, deadline_seconds: float = 60) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < deadline_seconds:
+        if client.get("/api/search", query_string={"q": "פוטין"}).status_code == 200:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    pytest.fail("the service did not serve again after the node returned")
+
+
+def assert_unavailable(client):
+    api, seconds = timed(client, "/api/search", q="פוטין")
+    assert api.status_code == 503 and seconds < 2.0, (api.status_code, seconds)
+    assert api.get_json()["error"] == "search_unavailable" and int(api.headers["Retry-After"]) > 0
+    page, seconds = timed(client, "/", q="פוטין")
+    assert page.status_code == 503 and seconds < 2.0
+    assert "אינו זמין" in page.get_data(as_text=True)
+    assert client.get("/api/health").status_code == 503
+
+
+def test_a_frozen_node_times_out_into_503_and_recovers(alias):
+    client = create_app(Settings(es_url=URL, es_index=alias)).test_client()
+    assert client.get("/api/search", query_string={"q": "פוטין"}).status_code == 200
+    pid = int(node("pid").stdout.strip())
+    os.kill(pid, signal.SIGSTOP)  # the process hangs: connections open, nothing answers
+    try:
+        assert_unavailable(client)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_until_served(client)
+
+
+def test_a_stopped_node_is_503_and_the_service_recovers_without_a_restart(alias):
+    client = create_app(Settings(es_url=URL, es_index=alias)).test_client()
+    assert client.get("/api/search", query_string={"q": "פוטין"}).status_code == 200
+    assert node("stop").returncode == 0
+    assert_unavailable(client)
+    assert node("start").returncode == 0
+    wait_until_served(client)
+    body = client.get("/api/search", query_string={"q": "פוטין"}).get_json()
+    assert body["total"] == 1  # nothing indexed before was lost
+
+
+def test_the_app_starts_while_elasticsearch_is_down(alias):
+    assert node("stop").returncode == 0
+    client = create_app(Settings(es_url=URL, es_index=alias)).test_client()  # no error at start
+    assert_unavailable(client)
+    assert node("start").returncode == 0
+    wait_until_served(client)
