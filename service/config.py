@@ -44,20 +44,27 @@ class Settings:
         """ES_URL without any user:password part, for messages and logs."""
         from urllib.parse import urlsplit, urlunsplit
 
-        parts = urlsplit(self.es_url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit(parts._replace(netloc=host))
+        public = []
+        for url in self.es_url.split(","):
+            parts = urlsplit(url.strip())
+            host = parts.hostname or ""
+            if parts.port:
+                host = f"{host}:{parts.port}"
+            public.append(urlunsplit(parts._replace(netloc=host)))
+        return ",".join(public)
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for ``elasticsearch.Elasticsearch``; secrets only when given."""
+        hosts = [u.strip() for u in self.es_url.split(",") if u.strip()]
         options: dict[str, Any] = {
-            "hosts": [self.es_url],
+            # ES_URL may list several nodes, comma-separated: a request that fails on one is
+            # retried on the next.
+            "hosts": hosts,
             "request_timeout": self.es_request_timeout,
-            # A refused connection fails fast; one retry covers a node that is restarting.
+            # A refused connection fails fast and is retried once. A timeout is retried only when
+            # there is another node to try: against a single node it would only double the wait.
             "max_retries": 1,
-            "retry_on_timeout": False,
+            "retry_on_timeout": len(hosts) > 1,
         }
         if self.es_api_key:
             options["api_key"] = self.es_api_key

@@ -33,6 +33,11 @@ def test_compose_runs_the_pinned_version_securely_on_localhost():
     assert es["image"] == f"docker.elastic.co/elasticsearch/elasticsearch:{pinned_version()}"
     env = dict(item.split("=", 1) for item in es["environment"])
     assert env["xpack.security.enabled"] == "true"
+    assert env["xpack.security.http.ssl.enabled"] == "true"
+    app_env = dict(item.split("=", 1) for item in services["app"]["environment"])
+    assert app_env["ES_URL"].startswith("https://") and app_env["ES_CA_CERTS"].endswith("ca.crt")
+    assert app_env["ES_PASSWORD"].startswith("${ELASTIC_PASSWORD")
+    assert services["setup"]["image"] == es["image"]
     assert env["ELASTIC_PASSWORD"].startswith("${ELASTIC_PASSWORD")
     assert any("/config/hunspell/he_IL" in v for v in es["volumes"])
     assert "healthcheck" in es and "healthcheck" in services["app"]
