@@ -7,6 +7,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from service.search.query import PART_FIELDS
+
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 MAX_PARTS = 1000
 
@@ -26,16 +28,7 @@ def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any
         query={"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}},
         sort=[{"position": "asc"}],
         size=MAX_PARTS,
-        _source=[
-            "kind",
-            "position",
-            "display_heading",
-            "display_text",
-            "credit",
-            "credit_people",
-            "credit_agencies",
-            "part_entity_ids",
-        ],
+        _source=PART_FIELDS,
     )
     return {
         "id": article_id,

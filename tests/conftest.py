@@ -11,6 +11,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,17 +75,37 @@ def make_alias(es: Elasticsearch) -> Iterator:
         _drop_alias_indices(es, alias)
 
 
-@pytest.fixture(scope="module")
-def sample_alias(es: Elasticsearch) -> Iterator[str]:
-    """An alias holding the bundled sample article, indexed through the real pipeline."""
-    alias = f"test-sample-{uuid.uuid4().hex[:10]}"
+FIXTURE_ARTICLES = ROOT / "tests" / "fixtures" / "articles.jsonl"
+
+
+@contextmanager
+def indexed_alias(es: Elasticsearch, prefix: str, paths: list[Path]) -> Iterator[str]:
+    """A fresh alias holding the articles of ``paths``, indexed through the real pipeline, and
+    deleted afterwards."""
+    alias = f"test-{prefix}-{uuid.uuid4().hex[:10]}"
     ensure_alias(es, alias)
-    articles = list(read_paths([SAMPLES]))
+    articles = list(read_paths(paths))
     assert all(isinstance(a, Article) for a in articles), articles
     summary = index_articles(es, alias, articles)
     assert not summary.failed, summary.failed
-    yield alias
-    _drop_alias_indices(es, alias)
+    try:
+        yield alias
+    finally:
+        _drop_alias_indices(es, alias)
+
+
+@pytest.fixture(scope="module")
+def sample_alias(es: Elasticsearch) -> Iterator[str]:
+    """An alias holding the bundled sample article."""
+    with indexed_alias(es, "sample", [SAMPLES]) as alias:
+        yield alias
+
+
+@pytest.fixture(scope="module")
+def fixtures_alias(es: Elasticsearch) -> Iterator[str]:
+    """An alias holding the sample article and the six articles of tests/fixtures/articles.jsonl."""
+    with indexed_alias(es, "fixtures", [SAMPLES, FIXTURE_ARTICLES]) as alias:
+        yield alias
 
 
 @pytest.fixture

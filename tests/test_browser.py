@@ -3,7 +3,6 @@ on loopback and the real test node. Screenshots of the main views go to test-art
 
 import socket
 import threading
-import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,9 +12,6 @@ from werkzeug.serving import make_server
 
 from service import create_app
 from service.config import Settings
-from service.es import ensure_alias
-from service.indexer import index_articles
-from service.ingest.sources import read_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -52,14 +48,8 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def alias(es):
-    alias = f"test-browser-{uuid.uuid4().hex[:8]}"
-    ensure_alias(es, alias)
-    articles = list(read_paths([ROOT / "samples", ROOT / "tests" / "fixtures" / "articles.jsonl"]))
-    assert not index_articles(es, alias, articles).failed
-    yield alias
-    for name in es.indices.get_alias(name=alias):
-        es.indices.delete(index=name)
+def alias(fixtures_alias):
+    return fixtures_alias
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Fuzz the JSON API from its own OpenAPI document with schemathesis: generated requests on every
 endpoint, against the real node. No 5xx, and every response matches the documented schema."""
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,6 @@ from schemathesis import checks
 
 from service import create_app
 from service.config import Settings
-from service.es import ensure_alias
-from service.indexer import index_articles
-from service.ingest.sources import read_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 # Generated requests per operation (health takes no parameters: one request is all there is).
@@ -28,14 +24,8 @@ SENT: list[int] = []
 
 
 @pytest.fixture(scope="module")
-def fuzz_alias(es):
-    alias = f"test-fuzz-{uuid.uuid4().hex[:8]}"
-    ensure_alias(es, alias)
-    articles = list(read_paths([ROOT / "samples", ROOT / "tests" / "fixtures" / "articles.jsonl"]))
-    assert not index_articles(es, alias, articles).failed
-    yield alias
-    for name in es.indices.get_alias(name=alias):
-        es.indices.delete(index=name)
+def fuzz_alias(fixtures_alias):
+    return fixtures_alias
 
 
 @pytest.fixture(scope="module")

@@ -4,31 +4,19 @@ The index holds the seed article and six small articles (tests/fixtures/articles
 these tests, dated 2014-2016, with known people, places, organisations and credits.
 """
 
-import uuid
 from pathlib import Path
 
 import pytest
 
 from service.entities.gazetteer import load_gazetteer
-from service.es import ensure_alias
-from service.indexer import index_articles
-from service.ingest.sources import read_paths
-from service.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = [ROOT / "samples", ROOT / "tests" / "fixtures" / "articles.jsonl"]
 
 
 @pytest.fixture(scope="module")
-def alias(es):
-    alias = f"test-features-{uuid.uuid4().hex[:8]}"
-    ensure_alias(es, alias)
-    articles = list(read_paths(FIXTURES))
-    assert all(isinstance(a, Article) for a in articles), articles
-    assert not index_articles(es, alias, articles).failed
-    yield alias
-    for name in es.indices.get_alias(name=alias):
-        es.indices.delete(index=name)
+def alias(fixtures_alias):
+    return fixtures_alias
 
 
 @pytest.fixture(scope="module")
