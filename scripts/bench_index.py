@@ -67,6 +67,7 @@ class Run:
     py_cpu: float  # seconds of CPU this process and its workers used
     failed: int = 0
     worker_rss: list[int] = field(default_factory=list)  # peak RSS per pipeline process (bytes)
+    worker_uss: list[int] = field(default_factory=list)  # peak private memory per pipeline process
 
     @property
     def rate(self) -> float:
@@ -97,11 +98,12 @@ def py_cpu_seconds() -> float:
 
 
 class RssSampler:
-    """Peak resident memory of some processes, sampled every half second in a thread."""
+    """Peak resident and private memory of some processes, sampled every half second in a thread."""
 
     def __init__(self, pids: list[int]) -> None:
         self.pids = pids
         self.peak = dict.fromkeys(pids, 0)
+        self.peak_private = dict.fromkeys(pids, 0)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -109,6 +111,7 @@ class RssSampler:
         while not self._stop.is_set():
             for pid in self.pids:
                 self.peak[pid] = max(self.peak[pid], benchlib.rss_bytes(pid))
+                self.peak_private[pid] = max(self.peak_private[pid], benchlib.private_bytes(pid))
             self._stop.wait(0.5)
 
     def __enter__(self) -> RssSampler:
@@ -191,6 +194,7 @@ class Bench:
             py_cpu_seconds() - py_before,
             len(summary.failed),
             [sampler.peak[p] for p in pids],
+            [sampler.peak_private[p] for p in pids],
         )
         self.drop(name)
         return run
@@ -505,7 +509,7 @@ def bench_main(es: Any, args: argparse.Namespace, command: str) -> int:
         w: Variant(f"pipeline, {w} worker{'s' if w != 1 else ''}" if w else "pipeline, inline (no worker)")
         for w in workers_list
     }
-    size_loaded = size_merged = segments_loaded = 0
+    size_loaded = size_merged = segments_loaded = segments_merged = 0
     for round_number in range(args.runs):
         last = round_number == args.runs - 1
         run = bench.limit(main_docs, main_meta["parts"], *best_limit, keep=last)
@@ -515,7 +519,7 @@ def bench_main(es: Any, args: argparse.Namespace, command: str) -> int:
             time.sleep(10)  # let the merges that follow a load settle
             _, size_loaded, segments_loaded = index_stats(es, bench.kept)
             es.options(request_timeout=1800).indices.forcemerge(index=bench.kept, max_num_segments=1)
-            _, size_merged, _ = index_stats(es, bench.kept)
+            _, size_merged, segments_merged = index_stats(es, bench.kept)
             bench.drop(bench.kept)
         for w, variant in pipes.items():
             run = bench.pipeline(main_path, w, *best_pipe)
@@ -537,7 +541,7 @@ def bench_main(es: Any, args: argparse.Namespace, command: str) -> int:
         threads_list,
         limit,
         pipes,
-        (size_loaded, segments_loaded, size_merged),
+        (size_loaded, segments_loaded, size_merged, segments_merged),
         (load_start[0], load_end[0]),
     )
     return 0
@@ -557,7 +561,7 @@ def report(
     threads_list: list[int],
     limit: Variant,
     pipes: dict[int, Variant],
-    sizes: tuple[int, int, int],
+    sizes: tuple[int, int, int, int],
     loads: tuple[float, float],
 ) -> None:
     total_us = sum(us for _, us in stages)
@@ -600,21 +604,23 @@ def report(
         f"same runs (node: `_nodes/stats/process`; Python: this process and its workers):",
         "",
         "| Variant | Runs (parts/s) | Median | Ratio to limit | Node CPU ms/part | Python CPU ms/part "
-        "| Peak RSS per process | Target ≥ 0.8 |",
+        "| Peak private memory (RSS) per process | Target ≥ 0.8 |",
         "|---|---|---:|---:|---:|---:|---|---|",
         f"| {limit.name} | {runs_text(limit)} | {fmt_int(limit.median_rate)} | 1.00 "
         f"| {limit.cpu_ms_per_part('es_cpu'):.2f} | {limit.cpu_ms_per_part('py_cpu'):.2f} | | |",
     ]
     for variant in pipes.values():
         ratio = median(ratios(variant, limit))
-        rss = variant.runs[-1].worker_rss
-        rss_text = ", ".join(mib(r) for r in rss)
+        last = variant.runs[-1]
+        rss_text = ", ".join(
+            f"{mib(u)} ({mib(r)})" for u, r in zip(last.worker_uss, last.worker_rss, strict=True)
+        )
         lines.append(
             f"| {variant.name} | {runs_text(variant)} | {fmt_int(variant.median_rate)} | **{ratio:.2f}** "
             f"| {variant.cpu_ms_per_part('es_cpu'):.2f} | {variant.cpu_ms_per_part('py_cpu'):.2f} "
             f"| {rss_text} | {'PASS' if ratio >= TARGET_RATIO else 'FAIL'} |"
         )
-    size_loaded, segments_loaded, size_merged = sizes
+    size_loaded, segments_loaded, size_merged, segments_merged = sizes
     parts = main_meta["parts"]
     node_ms = limit.cpu_ms_per_part("es_cpu")
     best = max(pipes.values(), key=lambda v: v.median_rate)
@@ -625,8 +631,8 @@ def report(
     lines += [
         "",
         f"- Index size on disk: {mib(size_loaded)} as loaded ({segments_loaded} segments) = "
-        f"**{mib(size_loaded / parts * 1e6)} per million parts**; {mib(size_merged)} force-merged to one "
-        f"segment = {mib(size_merged / parts * 1e6)} per million parts",
+        f"**{mib(size_loaded / parts * 1e6)} per million parts**; {mib(size_merged)} force-merged "
+        f"({segments_merged} segment) = {mib(size_merged / parts * 1e6)} per million parts",
         f"- CPU: the node used {node_ms:.2f} ms per part (limit runs) and the best pipeline ({best.name}) "
         f"{py_ms:.2f} ms of Python per part; sharing {cores} cores, the pipeline cannot exceed "
         f"{cores * 1000 / (node_ms + py_ms):,.0f} parts/s (it reached {fmt_int(best.median_rate)}). "

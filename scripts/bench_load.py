@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         es = benchlib.client(node.url, timeout=600)
         build = ensure_bench_index(es, args.parts, args.seed)
         load_start = os.getloadavg()[0]
-        results: list[tuple[int, list[Step], Step, Step, dict[int, int], int]] = []
+        results: list[tuple[int, list[Step], Step, Step, dict[int, tuple[int, int]], tuple[int, int]]] = []
         for workers in (int(x) for x in args.workers.split(",")):
             print(f"\n== gunicorn --workers {workers} on {build.alias}")
             server = Gunicorn(workers, node.url, build.alias)
@@ -280,8 +280,9 @@ def main(argv: list[str] | None = None) -> int:
                 at_limit = run_step(server.url, best_c, args.duration, args.max_requests)
                 print(f"  {args.duration:.0f} s at concurrency {max(concurrencies)} (saturation)")
                 saturated = run_step(server.url, max(concurrencies), args.duration, args.max_requests)
-                rss = {pid: benchlib.rss_bytes(pid) for pid in server.worker_pids()}
-                master = benchlib.rss_bytes(server.process.pid)
+                rss = {p: (benchlib.rss_bytes(p), benchlib.private_bytes(p)) for p in server.worker_pids()}
+                pid = server.process.pid
+                master = (benchlib.rss_bytes(pid), benchlib.private_bytes(pid))
             finally:
                 server.stop()
             results.append((workers, sweep, at_limit, saturated, rss, master))
@@ -300,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 def report(
     args: argparse.Namespace,
     alias: str,
-    results: list[tuple[int, list[Step], Step, Step, dict[int, int], int]],
+    results: list[tuple[int, list[Step], Step, Step, dict[int, tuple[int, int]], tuple[int, int]]],
     memory: dict[str, int],
     loads: tuple[float, float],
 ) -> list[str]:
@@ -333,8 +334,9 @@ def report(
         )
         lines.append(
             f"- {workers} workers: {verdict}; errors {at_limit.error_count} and {saturated.error_count} "
-            f"(target 0); at saturation {saturated.qps:,.1f} queries/s. Worker RSS after the runs: "
-            f"{', '.join(mib(r) for r in rss.values())} (master {mib(master)})"
+            f"(target 0); at saturation {saturated.qps:,.1f} queries/s. Memory of each worker after the "
+            f"runs, RSS (private): {', '.join(f'{mib(r)} ({mib(u)})' for r, u in rss.values())}; "
+            f"master {mib(master[0])} ({mib(master[1])})"
         )
     lines.append(
         f"- Node after the runs: heap {mib(memory['heap_used'])} used of {mib(memory['heap_max'])}, "

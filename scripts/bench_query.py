@@ -21,7 +21,7 @@ requirement).
 
 Usage (from the project root; the node is started on ES_PORT, default 9260, unless ES_URL is set)::
 
-    .venv/bin/python scripts/bench_query.py [--parts 100000,1000000] [--rounds 30] [--profile] [--no-record]
+    .venv/bin/python scripts/bench_query.py [--parts 100000,1000000] [--rounds 20] [--profile] [--no-record]
 
 Results are appended to ``docs/benchmarks.md`` unless ``--no-record``. Without
 ``../shared/data/corpus`` it says so and exits 0.
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parts", default="100000,1000000", help="index sizes in parts (comma-separated)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--rounds", type=int, default=30, help="timed rounds of the mix (default 30)")
+    parser.add_argument("--rounds", type=int, default=20, help="timed rounds of the mix (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first (default 3)")
     parser.add_argument("--profile", action="store_true", help="profile the API path (pyinstrument)")
     parser.add_argument("--keep-node", action="store_true", help="leave a node this script started running")

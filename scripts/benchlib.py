@@ -198,6 +198,19 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def private_bytes(pid: int) -> int:
+    """Memory only this process holds (USS: private clean + dirty pages), 0 when it is gone. A
+    forked worker shares its parent's pages, which its RSS counts again; this does not."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return total
+
+
 def children_of(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
