@@ -30,7 +30,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import re
 import shlex
 import statistics
@@ -52,6 +51,9 @@ from jsonschema.exceptions import best_match  # noqa: E402
 from service.ingest.scraped import parse_scraped  # noqa: E402
 from service.ingest.sources import BadRecord, _validator, article_from_record  # noqa: E402
 from service.model import Article  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import machine  # noqa: E402  (one description of the machine for every benchmark)
 
 
 def normalize_parts(article: Article) -> list[str]:
@@ -199,32 +201,6 @@ def pin_to_one_core() -> str:
     cpu = min(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cpu})
     return f"pinned to CPU {cpu}"
-
-
-def machine() -> dict[str, str]:
-    memory = "unknown"
-    cpu_model = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cores": str(os.cpu_count()),
-        "memory": memory,
-        "cpu": cpu_model,
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "os": f"{platform.system()} {platform.release()}",
-    }
 
 
 def code_version() -> str:
