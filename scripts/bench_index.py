@@ -155,7 +155,11 @@ class Bench:
             action["_index"] = name
         es_before, py_before = es_cpu_seconds(self.es), py_cpu_seconds()
         started = time.perf_counter()
-        summary = bulk_load(self.es, prepared, index=name, chunk_size=chunk, threads=threads)
+        try:
+            summary = bulk_load(self.es, prepared, index=name, chunk_size=chunk, threads=threads)
+        except BaseException:
+            self.drop(name)
+            raise
         seconds = time.perf_counter() - started
         run = Run(
             seconds,
@@ -179,13 +183,18 @@ class Bench:
         gc.freeze()  # forked workers then leave the parent's objects (and their pages) alone
         es_before, py_before = es_cpu_seconds(self.es), py_cpu_seconds()
         started = time.perf_counter()
-        with Pipeline(name, workers=workers) as pipeline:
-            pids = pipeline.worker_pids() + ([os.getpid()] if workers else [])
-            with RssSampler(pids) as sampler:
-                summary = pipeline.load(self.es, [path], chunk_size=chunk, threads=threads)
-            parts = pipeline.stats.parts
+        try:
+            with Pipeline(name, workers=workers) as pipeline:
+                pids = pipeline.worker_pids() + ([os.getpid()] if workers else [])
+                with RssSampler(pids) as sampler:
+                    summary = pipeline.load(self.es, [path], chunk_size=chunk, threads=threads)
+                parts = pipeline.stats.parts
+        except BaseException:
+            self.drop(name)
+            raise
+        finally:
+            gc.unfreeze()
         seconds = time.perf_counter() - started
-        gc.unfreeze()
         run = Run(
             seconds,
             parts,
@@ -287,6 +296,7 @@ class Build:
     seconds: float | None  # None: reused, not built now
     store_bytes: int
     segments: int
+    memory: list[tuple[int, int]] = field(default_factory=list)  # peak (RSS, private) per process
 
 
 def index_stats(es: Any, index: str) -> tuple[int, int, int]:
@@ -339,10 +349,13 @@ def ensure_bench_index(
             print(f"  {n:,} documents, {time.perf_counter() - started:,.0f} s", flush=True)
 
     with Pipeline(index, workers=workers) as pipeline:
-        summary = pipeline.load(
-            es, [path], chunk_size=chunk_size, threads=threads, refresh=False, on_batch=progress
-        )
+        pids = [*pipeline.worker_pids(), os.getpid()]
+        with RssSampler(pids) as sampler:
+            summary = pipeline.load(
+                es, [path], chunk_size=chunk_size, threads=threads, refresh=False, on_batch=progress
+            )
         stats = pipeline.stats
+    memory = [(sampler.peak[p], sampler.peak_private[p]) for p in pids]
     es.indices.put_settings(index=index, settings={"index": {"refresh_interval": None}})
     es.indices.refresh(index=index)
     seconds = time.perf_counter() - started
@@ -353,7 +366,7 @@ def ensure_bench_index(
         )
     es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias}}])
     docs, size, segments = index_stats(es, index)
-    return Build(alias, index, parts, docs, seconds, size, segments)
+    return Build(alias, index, parts, docs, seconds, size, segments, memory)
 
 
 # -- report --------------------------------------------------------------------------------------------
@@ -430,6 +443,9 @@ def build_main(es: Any, args: argparse.Namespace, command: str) -> int:
         f"pipeline with 2 workers, chunk {args.build_chunk}, {args.build_threads} bulk requests in flight",
         f"- On disk: {mib(build.store_bytes)} in {build.segments} segments (as loaded, not merged), "
         f"{mib(per_million)} per million parts",
+        "- Peak memory, RSS (private): "
+        + ", ".join(f"worker {mib(r)} ({mib(u)})" for r, u in build.memory[:-1])
+        + f", main process {mib(build.memory[-1][0])} ({mib(build.memory[-1][1])})",
         f"- Load average at start: {load[0]:.1f}",
     ]
     print("\n".join(lines))
