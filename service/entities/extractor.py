@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -190,6 +190,12 @@ PLACE_HEADS_BEFORE_NAME = {
     "השכונה",
 }
 ORG_HEADS_BEFORE_NAME = {"חברת", "מפלגת", "תנועת", "עיתון", "רשת", "קבוצת", "סוכנות", "רשות", "ארגון"}
+PLACE_HEADS = PLACE_HEADS_IN_NAME | PLACE_HEADS_BEFORE_NAME
+ORG_HEADS = ORG_HEADS_IN_NAME | ORG_HEADS_BEFORE_NAME
+# Every word the organisation rules start from: a token that is none of them, with or without a
+# prefix of up to three letters, is skipped at once.
+RULE_HEADS = MINISTER_WORDS | CLUB_WORDS | PLACE_HEADS | ORG_HEADS
+HEBREW_WORD = re.compile(r"[א-ת][א-ת'\"]*")
 PARTICLES = {"בן", "בר", "בת", "אבו", "אל", "א", "דה", "די", "דל", "ואן", "פון", "לה", "אבן", "עבד"}
 
 
@@ -247,7 +253,13 @@ def slug_id(entity_type: str, name: str) -> str:
     return f"{entity_type}:x-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:12]}"
 
 
-@dataclass
+def _may_be_prefixed(word: str, known: Collection[str]) -> bool:
+    """Could ``word`` be one of ``known`` behind a prefix of up to three letters? Four lookups
+    rule out most words before any prefix pattern is tried."""
+    return word in known or word[1:] in known or word[2:] in known or word[3:] in known
+
+
+@dataclass(slots=True)
 class _Token:
     text: str
     start: int
@@ -329,11 +341,14 @@ class GazetteerExtractor:
             covered[p] += [(m.start, m.end) for m in orgs]
             mentions[p] += self._people_by_rules(p, texts[p], toks, matches[p], covered[p], supported)
 
+        context: dict[str, bool] = {}  # entity id → one of its context words is in the article
         for p, m in weak:
             # A homograph counts for the first of its entities that the article supports.
             for entity_id, _ in m.candidates:
                 entity = self._entity(entity_id)
-                if entity_id in supported or self._context_in(entity, article_text):
+                if entity_id not in supported and entity_id not in context:
+                    context[entity_id] = self._context_in(entity, article_text)
+                if entity_id in supported or context[entity_id]:
                     mentions[p].append(self._mention(p, m.start, m.end, entity, "gazetteer", texts[p]))
                     break
 
@@ -381,6 +396,8 @@ class GazetteerExtractor:
     def _title_at(self, toks: list[_Token], i: int) -> int:
         """Index of the first token after a role title starting at token ``i`` (prefix allowed), or -1."""
         word = toks[i].text
+        if not _may_be_prefixed(word, self._titles):
+            return -1
         heads = [word] + [word[k:] for k in range(1, min(4, len(word) - 1)) if PREFIX_CHAIN.match(word[:k])]
         for head in heads:
             for title in self._titles.get(head, ()):
@@ -403,18 +420,19 @@ class GazetteerExtractor:
         if word in known:
             return word
         for k in range(1, min(4, len(word) - 1)):
-            if PREFIX_CHAIN.match(word[:k]) and word[k:] in known and zipf(word) - zipf(word[k:]) <= 0.6:
-                return word[k:]
+            rest = word[k:]
+            if rest in known and PREFIX_CHAIN.match(word[:k]) and zipf(word) - zipf(rest) <= 0.6:
+                return rest
         return None
 
     def _surname_like(self, word: str) -> bool:
         if word in self.surnames:
             return True
-        if len(word) < 2 or not re.fullmatch(r"[א-ת][א-ת'\"]*", word) or word in self.stopwords:
+        if len(word) < 2 or not HEBREW_WORD.fullmatch(word) or word in self.stopwords:
             return False
         # "ואמר", "שהודיע": a prefix glued to a frequent word is not a surname.
         return not any(
-            PREFIX_CHAIN.match(word[:k]) and word[k:] in self.stopwords
+            word[k:] in self.stopwords and PREFIX_CHAIN.match(word[:k])
             for k in range(1, min(4, len(word) - 1))
         )
 
@@ -525,6 +543,8 @@ class GazetteerExtractor:
             return True
 
         for i, tok in enumerate(toks[:-1]):
+            if not _may_be_prefixed(tok.text, RULE_HEADS):
+                continue
             if not self._adjacent(text, tok, toks[i + 1]):
                 continue
             if self._strip_prefix(tok.text, MINISTER_WORDS):
@@ -541,7 +561,7 @@ class GazetteerExtractor:
                 name = text[start : nxt.end]
                 add(start, nxt.end, slug_id("organisation", name), name, "club", inside)
                 continue
-            place_head = self._strip_prefix(tok.text, PLACE_HEADS_IN_NAME | PLACE_HEADS_BEFORE_NAME)
+            place_head = self._strip_prefix(tok.text, PLACE_HEADS)
             if place_head and (place_next or (nxt is None and self._surname_like(toks[i + 1].text))):
                 end = nxt.end if nxt is not None else toks[i + 1].end
                 if nxt is not None:
@@ -552,7 +572,7 @@ class GazetteerExtractor:
                     found.append(Mention(p, start, end, slug_id("place", name), "place", name, "place-word"))
                     taken.append((start, end))
                 continue
-            head = self._strip_prefix(tok.text, ORG_HEADS_IN_NAME | ORG_HEADS_BEFORE_NAME)
+            head = self._strip_prefix(tok.text, ORG_HEADS)
             if head and (nxt is not None or self._surname_like(toks[i + 1].text)):
                 end = nxt.end if nxt is not None else toks[i + 1].end
                 start = tok.end - len(head) if head in ORG_HEADS_IN_NAME else toks[i + 1].start
@@ -609,10 +629,8 @@ class GazetteerExtractor:
                     relinked.append(m)
             mentions[p][:] = relinked
             for tok in toks:
-                if any(not (tok.end <= a or tok.start >= b) for a, b in spans):
-                    continue
                 surname = self._strip_prefix(tok.text, known)
-                if surname:
+                if surname and not any(not (tok.end <= a or tok.start >= b) for a, b in spans):
                     entity_id, name = full[surname]
                     start = tok.end - len(surname)
                     mentions[p].append(Mention(p, start, tok.end, entity_id, "person", name, "surname-link"))
