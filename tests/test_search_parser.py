@@ -100,7 +100,8 @@ def test_no_query_string_query_anywhere():
 
 
 def test_facets_are_disjunctive():
-    body = build_search(parse_search_args(MultiDict([("person", "person:a"), ("place", "place:b")])))
+    args = [("q", "x"), ("person", "person:a"), ("place", "place:b")]
+    body = build_search(parse_search_args(MultiDict(args)))
     person_filter = repr(body["aggs"]["person"]["filter"])
     assert "place:b" in person_filter and "person:a" not in person_filter
     assert "person:a" in repr(body["post_filter"]) and "place:b" in repr(body["post_filter"])
@@ -140,3 +141,16 @@ def test_questions_need_fewer_of_their_words_than_keywords():
 
     assert [required_words(n) for n in (1, 2, 3, 4, 8)] == [1, 2, 3, 3, 6]
     assert [required_words(n, question=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]
+
+
+def test_browsing_counts_article_documents_and_searching_counts_distinct_articles():
+    browse = build_search(parse_search_args(MultiDict([("person", "person:a")])))
+    scoped = browse["aggs"]["on_articles"]["aggs"]
+    assert "global" in browse["aggs"]["on_articles"]
+    assert (
+        "'doc_type': 'article'" in repr(scoped["person"]["filter"])
+        and "aggs" not in scoped["person"]["aggs"]["top"]
+    )
+    search = build_search(parse_search_args(MultiDict([("q", "x")])))
+    top = search["aggs"]["person"]["aggs"]["top"]
+    assert top["terms"]["size"] > 10 and "articles" in top["aggs"]

@@ -29,6 +29,11 @@ TIME_ZONE = "Asia/Jerusalem"  # dates are newsroom days
 EXACT_FIELDS = ["text^0.5", "title^0.25"]
 STEM_FIELDS = ["text.stem", "title.stem^0.5"]
 FACET_SIZE = 10
+# Facet values are ranked by articles, and counting the distinct articles of every value of a facet
+# was most of a search's time (a cardinality per bucket, for all buckets, since the order depended
+# on it). Values are gathered by part count; only the top FACET_CANDIDATES get their articles
+# counted (breadth first), and result.py keeps the FACET_SIZE with the most articles.
+FACET_CANDIDATES = 3 * FACET_SIZE
 SNIPPETS_PER_ARTICLE = 3
 SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
 PART_FIELDS = [
@@ -138,6 +143,7 @@ def _bool(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 ARTICLES = {"articles": {"cardinality": {"field": "article_id"}}}
+ARTICLE_DOCS = {"term": {"doc_type": "article"}}
 _LUCENE_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~^$])')
 
 
@@ -147,22 +153,33 @@ def lucene_escape(text: str) -> str:
     return _LUCENE_REGEX_SPECIAL.sub(r"\\\1", text)
 
 
-def _facet(req: SearchRequest, entity_type: str) -> dict[str, Any]:
+def counts_on_articles(req: SearchRequest) -> bool:
+    """Browsing (no words, phrases or exclusions, no part-kind filter): every article that passes
+    the filters matches as a whole, so facets, dates and the total count article documents (one
+    per article: plain document counts) instead of distinct article ids among all their parts."""
+    return req.query.empty and not req.query.excluded and not req.kinds
+
+
+def _scope(clauses: list[dict[str, Any]], on_articles: bool) -> dict[str, Any]:
+    return _bool([ARTICLE_DOCS, *clauses] if on_articles else clauses)
+
+
+def _facet(req: SearchRequest, entity_type: str, on_articles: bool = False) -> dict[str, Any]:
     field = f"entities.{entity_type}"
-    aggs: dict[str, Any] = {
-        "top": {
-            "terms": {"field": field, "size": FACET_SIZE, "order": [{"articles": "desc"}, {"_key": "asc"}]},
-            "aggs": ARTICLES,
-        }
+    count = {} if on_articles else {"aggs": ARTICLES}
+    top: dict[str, Any] = {
+        "field": field,
+        "size": FACET_SIZE if on_articles else FACET_CANDIDATES,
+        "order": [{"_count": "desc"}, {"_key": "asc"}],
     }
+    if not on_articles:
+        top["collect_mode"] = "breadth_first"
+    aggs: dict[str, Any] = {"top": {"terms": top, **count}}
     selected = req.selected(entity_type)
     if selected:
         pattern = "(" + "|".join(lucene_escape(i) for i in selected) + r")\|.*"
-        aggs["selected"] = {
-            "terms": {"field": field, "size": len(selected), "include": pattern},
-            "aggs": ARTICLES,
-        }
-    return {"filter": _bool(filters(req, without=entity_type)), "aggs": aggs}
+        aggs["selected"] = {"terms": {"field": field, "size": len(selected), "include": pattern}, **count}
+    return {"filter": _scope(filters(req, without=entity_type), on_articles), "aggs": aggs}
 
 
 def date_interval(start: date, end: date) -> str:
@@ -186,7 +203,7 @@ def histogram_bounds(req: SearchRequest, extent: tuple[date, date] | None) -> tu
     return (start, end) if start <= end else None
 
 
-def _dates(req: SearchRequest, bounds: tuple[date, date]) -> dict[str, Any]:
+def _dates(req: SearchRequest, bounds: tuple[date, date], on_articles: bool = False) -> dict[str, Any]:
     histogram = {
         "date_histogram": {
             "field": "published_at",
@@ -196,9 +213,9 @@ def _dates(req: SearchRequest, bounds: tuple[date, date]) -> dict[str, Any]:
             "extended_bounds": {"min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
             "format": "yyyy-MM-dd",
         },
-        "aggs": ARTICLES,
+        **({} if on_articles else {"aggs": ARTICLES}),
     }
-    return {"filter": _bool(filters(req)), "aggs": {"histogram": histogram}}
+    return {"filter": _scope(filters(req), on_articles), "aggs": {"histogram": histogram}}
 
 
 def build_search(
@@ -233,11 +250,16 @@ def build_search(
                 },
             },
         }
-    aggs: dict[str, Any] = {t: _facet(req, t) for t in ENTITY_TYPES}
+    on_articles = counts_on_articles(req)
+    aggs: dict[str, Any] = {t: _facet(req, t, on_articles) for t in ENTITY_TYPES}
     bounds = histogram_bounds(req, extent)
     if bounds:
-        aggs["dates"] = _dates(req, bounds)
-    aggs["total_articles"] = {"filter": _bool(filters(req)), "aggs": ARTICLES}
+        aggs["dates"] = _dates(req, bounds, on_articles)
+    aggs["total_articles"] = {"filter": _scope(filters(req), on_articles)}
+    if not on_articles:
+        aggs["total_articles"]["aggs"] = ARTICLES
+    else:  # article documents are outside the query (parts only): count them from the whole index
+        aggs = {"on_articles": {"global": {}, "aggs": aggs}}
     return {
         "query": text_query(req, excluded_articles),
         "post_filter": _bool(filters(req)),

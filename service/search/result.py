@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from service.search.parser import ENTITY_TYPES, SearchRequest
-from service.search.query import date_interval, histogram_bounds
+from service.search.query import FACET_SIZE, date_interval, histogram_bounds
 
 
 def split_value(value: str) -> dict[str, str]:
@@ -39,12 +39,19 @@ def _snippet(part: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def articles(bucket: dict[str, Any]) -> int:
+    """Articles in a bucket: distinct article ids among parts, or article documents when browsing."""
+    return bucket["articles"]["value"] if "articles" in bucket else bucket["doc_count"]
+
+
 def _facet(req: SearchRequest, entity_type: str, agg: dict[str, Any]) -> list[dict[str, Any]]:
     selected = set(req.selected(entity_type))
     values: dict[str, dict[str, Any]] = {}
-    for bucket in agg["top"]["buckets"] + agg.get("selected", {}).get("buckets", []):
+    # Candidates may come by part count: keep the FACET_SIZE with the most articles.
+    top = sorted(agg["top"]["buckets"], key=lambda b: (-articles(b), b["key"]))[:FACET_SIZE]
+    for bucket in top + agg.get("selected", {}).get("buckets", []):
         ref = split_value(bucket["key"])
-        values[ref["id"]] = {**ref, "count": bucket["articles"]["value"], "selected": ref["id"] in selected}
+        values[ref["id"]] = {**ref, "count": articles(bucket), "selected": ref["id"] in selected}
     for entity_id in selected - set(values):  # selected, but no article matches any more
         values[entity_id] = {"id": entity_id, "name": None, "count": 0, "selected": True}
     ordered = sorted(values.values(), key=lambda v: (not v["selected"], -v["count"], v["name"] or ""))
@@ -58,9 +65,7 @@ def _dates(
         "interval": date_interval(*bounds) if bounds else None,
         "from": req.date_from.isoformat() if req.date_from else None,
         "to": req.date_to.isoformat() if req.date_to else None,
-        "buckets": [
-            {"date": b["key_as_string"], "count": b["articles"]["value"]} for b in agg["histogram"]["buckets"]
-        ]
+        "buckets": [{"date": b["key_as_string"], "count": articles(b)} for b in agg["histogram"]["buckets"]]
         if agg
         else [],
     }
@@ -88,12 +93,13 @@ def shape_results(
             }
         )
     aggs = response["aggregations"]
+    aggs = aggs.get("on_articles", aggs)  # browsing: counted on article documents
     return {
         "query": req.q,
         "page": req.page,
         "size": req.size,
         "sort": req.sort,
-        "total": aggs["total_articles"]["articles"]["value"],
+        "total": articles(aggs["total_articles"]),
         "took_ms": response.get("took"),
         "results": results,
         "facets": {t: _facet(req, t, aggs[t]) for t in ENTITY_TYPES},
