@@ -225,10 +225,10 @@ def stage_times(path: Path, articles: int) -> tuple[int, list[tuple[str, float]]
     from jsonschema.exceptions import best_match
 
     from service.documents import article_documents, default_extractor, extract_entities
-    from service.ingest.sources import _validator, article_from_record
+    from service.ingest.sources import article_from_record, record_validator
 
     extractor = default_extractor()
-    validator = _validator(False)
+    validator = record_validator(False)
     with open(path, "rb") as f:
         lines = [f.readline() for _ in range(articles)]
     lines = [line for line in lines if line.strip()]

@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from jsonschema.exceptions import best_match  # noqa: E402
 
 from service.ingest.scraped import parse_scraped  # noqa: E402
-from service.ingest.sources import BadRecord, _validator, article_from_record  # noqa: E402
+from service.ingest.sources import BadRecord, article_from_record, record_validator  # noqa: E402
 from service.model import Article  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -160,7 +160,7 @@ def to_sample(doc: dict[str, Any]) -> Sample:
 
 def run_jsonl(samples: list[Sample]) -> RunResult:
     """Schema check + article_from_record + normalize_parts, as read_jsonl does for each line."""
-    validator = _validator(False)
+    validator = record_validator(False)
     parts = rejected = 0
     start = time.perf_counter()
     for sample in samples:

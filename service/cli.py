@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -129,12 +129,20 @@ def register(app: Flask) -> None:
     @click.option("--sample", is_flag=True, help="Include the bundled sample article.")
     @click.option("--keep", default=0, show_default=True, help="Old indices to keep after the swap.")
     @click.option("--chunk-size", default=500, show_default=True, help="Documents per bulk request.")
+    @click.option(
+        "--workers", default=0, show_default=True, help="Processes that parse and extract (0: inline)."
+    )
     def reindex_command(
-        paths: tuple[Path, ...], allow_undated: bool, sample: bool, keep: int, chunk_size: int
+        paths: tuple[Path, ...], allow_undated: bool, sample: bool, keep: int, chunk_size: int, workers: int
     ) -> None:
-        """Rebuild the index from PATHS into a new index and swap the alias to it atomically."""
+        """Rebuild the index from PATHS into a new index and swap the alias to it atomically.
+
+        With --workers N, N processes parse and extract entities while this one sends bulk requests
+        (service/pipeline.py): faster on a machine with cores to spare, same documents."""
+        from elasticsearch import Elasticsearch
+
         from service import get_es, get_settings
-        from service.ingest.sources import read_paths
+        from service.ingest.sources import Rejection, read_paths
         from service.reindex import ReindexError, reindex
 
         targets = list(paths) + ([SAMPLE_DIR] if sample else [])
@@ -143,9 +151,37 @@ def register(app: Flask) -> None:
         alias = get_settings().es_index
         counts = {"read": 0, "rejected": 0}
         articles = _reported(read_paths(targets, allow_undated=allow_undated), counts)
+        loader = None
+        if workers:
+            from service.pipeline import Pipeline
+
+            def rejected(item: Rejection) -> None:
+                counts["rejected"] += 1
+                click.echo(f"rejected {item}", err=True)
+
+            def loader(es: Elasticsearch, index: str, *, chunk_size: int, on_batch: Callable[[int], None]):
+                with Pipeline(
+                    index,
+                    workers=workers,
+                    allow_undated=allow_undated,
+                    on_rejection=rejected,
+                    on_warning=lambda origin, w: click.echo(f"warning {origin}: {w}", err=True),
+                ) as pipeline:
+                    summary = pipeline.load(
+                        es, targets, chunk_size=chunk_size, refresh=False, on_batch=on_batch
+                    )
+                    counts["read"] = pipeline.stats.read
+                    return summary
+
         try:
             result = reindex(
-                get_es(), alias, articles, keep=keep, chunk_size=chunk_size, progress=_progress("reindexing")
+                get_es(),
+                alias,
+                articles,
+                keep=keep,
+                chunk_size=chunk_size,
+                progress=_progress("reindexing"),
+                loader=loader,
             )
         except ReindexError as exc:
             click.echo(f"reindex failed, '{alias}' unchanged: {exc}", err=True)

@@ -46,7 +46,15 @@ _SNIPPET = {
 _FACET_VALUE = {
     "type": "object",
     "required": ["id", "count", "selected"],
-    "properties": {**_REF, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
+    "properties": {
+        **_REF,
+        "count": {"type": "integer"},
+        "selected": {"type": "boolean"},
+        "approximate": {
+            "type": "boolean",
+            "description": "The count is estimated from the query's best-matching parts (broad text queries)",
+        },
+    },
 }
 _SEARCH_RESULT = {
     "type": "object",

@@ -43,10 +43,10 @@ from service.ingest.sources import (
     MAX_JSONL_LINE_BYTES,
     BadRecord,
     Rejection,
-    _expand,
-    _validator,
     article_from_record,
+    expand_paths,
     read_scraped_file,
+    record_validator,
 )
 from service.model import Article
 
@@ -104,7 +104,7 @@ def _article_of_line(path: str, number: int, raw: bytes, allow_undated: bool) ->
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         return Rejection(path, number, f"broken JSON: {exc.msg} at column {exc.colno}")
-    error = best_match(_validator(allow_undated).iter_errors(record))
+    error = best_match(record_validator(allow_undated).iter_errors(record))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "record"
         return Rejection(path, number, f"schema: {where}: {error.message[:200]}")
@@ -152,7 +152,7 @@ def _prepare(items: list[Item]) -> BatchResult:
 def _items(paths: Iterable[str | Path], rejections: list[Rejection]) -> Iterator[Item]:
     """The work in ``paths``, cheaply: raw non-blank lines of JSON Lines files, names of the others.
     A file that cannot be read becomes a rejection (as in ``read_paths``)."""
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         if not path.name.endswith(JSONL_SUFFIXES):
             yield ("file", str(path))
             continue

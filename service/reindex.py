@@ -177,8 +177,12 @@ def reindex(
     chunk_size: int = 500,
     extractor: EntityExtractor | None = None,
     progress: Callable[[int], None] | None = None,
+    loader: Callable[..., IndexSummary] | None = None,
 ) -> ReindexResult:
-    """Build a new index from ``articles`` and move ``alias`` to it; see the module docstring."""
+    """Build a new index from ``articles`` and move ``alias`` to it; see the module docstring.
+    ``loader(es, index, chunk_size=, on_batch=)``, when given, loads the new index instead of
+    ``index_articles`` (``articles`` is then unused): e.g. ``service.pipeline.Pipeline.load``
+    with worker processes."""
     es = es.options(request_timeout=ADMIN_TIMEOUT_SECONDS)  # the app's client is tuned for searches
     definition = copy.deepcopy(load_index_definition())
     settings = definition["settings"]
@@ -203,15 +207,18 @@ def reindex(
             if progress:
                 progress(done)
 
-        summary = index_articles(
-            es,
-            new_index,
-            articles,
-            refresh=False,
-            chunk_size=chunk_size,
-            extractor=extractor,
-            on_batch=on_batch,
-        )
+        if loader is not None:
+            summary = loader(es, new_index, chunk_size=chunk_size, on_batch=on_batch)
+        else:
+            summary = index_articles(
+                es,
+                new_index,
+                articles,
+                refresh=False,
+                chunk_size=chunk_size,
+                extractor=extractor,
+                on_batch=on_batch,
+            )
         if summary.failed:
             raise ReindexError(
                 f"Elasticsearch refused {len(summary.failed)} documents, e.g. {summary.failed[0]}"

@@ -147,6 +147,29 @@ def test_facet_counts_are_articles(api):
     assert putin["count"] == 3  # the seed, a2 and a5; not the number of parts
 
 
+def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias, monkeypatch):
+    from werkzeug.datastructures import MultiDict
+
+    from service.search import query
+    from service.search.parser import parse_search_args
+
+    assert not any(v["approximate"] for v in api(q="פוטין")["facets"]["person"])  # under the sample: exact
+    monkeypatch.setattr(query, "FACET_SAMPLE", 1)
+    matching = es.count(index=alias, query=query.text_query(parse_search_args(MultiDict({"q": "פוטין"}))))[
+        "count"
+    ]
+    assert matching > 1
+    people = api(q="פוטין")["facets"]["person"]
+    # One part in the sample: each of its people counts one article, scaled to every matching part.
+    assert people and all(v["approximate"] and v["count"] == matching for v in people)
+    # A selected value is counted exactly whatever the sample.
+    putin = ids("ולדימיר פוטין", "person")
+    chosen = next(v for v in api(q="פוטין", person=putin)["facets"]["person"] if v["id"] == putin)
+    assert chosen["count"] == 3 and not chosen["approximate"]
+    # Browsing counts article documents, never a sample.
+    assert not any(v["approximate"] for v in api(person=putin)["facets"]["place"])
+
+
 def test_facets_are_disjunctive_and_keep_selected_values(api, ids):
     putin, jerusalem = ids("ולדימיר פוטין", "person"), ids("ירושלים", "place")
     body = api(person=putin)

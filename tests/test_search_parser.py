@@ -152,5 +152,7 @@ def test_browsing_counts_article_documents_and_searching_counts_distinct_article
         and "aggs" not in scoped["person"]["aggs"]["top"]
     )
     search = build_search(parse_search_args(MultiDict([("q", "x")])))
-    top = search["aggs"]["person"]["aggs"]["top"]
+    sample = search["aggs"]["person"]["aggs"]["sample"]
+    top = sample["aggs"]["top"]
     assert top["terms"]["size"] > 10 and "articles" in top["aggs"]
+    assert sample["sampler"]["shard_size"] >= 1000  # a text query's facets come from its best parts

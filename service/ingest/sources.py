@@ -50,7 +50,7 @@ class BadRecord(ValueError):
 
 
 @cache
-def _validator(allow_undated: bool) -> Draft202012Validator:
+def record_validator(allow_undated: bool) -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     if allow_undated:
         schema = copy.deepcopy(schema)
@@ -129,7 +129,7 @@ def article_from_record(record: dict[str, Any], *, origin: str = "", allow_undat
 
 
 def read_jsonl(path: Path, *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
-    validator = _validator(allow_undated)
+    validator = record_validator(allow_undated)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as f:
         for number, raw in enumerate(f, start=1):
@@ -195,7 +195,7 @@ def read_scraped_file(path: Path, *, allow_undated: bool = False) -> Article:
     return article
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             yield from sorted(
@@ -207,7 +207,7 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def read_paths(paths: Iterable[str | Path], *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
     """Every article in ``paths`` (files or folders), or the reason it was rejected."""
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         if path.name.endswith(JSONL_SUFFIXES):
             try:
                 yield from read_jsonl(path, allow_undated=allow_undated)

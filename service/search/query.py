@@ -9,6 +9,7 @@
 - Facets: counts of articles (a cardinality of ``article_id``) per entity, disjunctive: each
   facet's aggregation applies every filter but its own, while the hits get all filters through
   ``post_filter``. Selected values are counted separately so that they are always returned.
+  A text query's facets are estimated from its best parts (``FACET_SAMPLE``), browsing's exact.
 - Dates: a histogram of articles whose interval follows the selected range (or, without one, the
   index's first and last dates), empty buckets included.
 """
@@ -34,6 +35,12 @@ FACET_SIZE = 10
 # on it). Values are gathered by part count; only the top FACET_CANDIDATES get their articles
 # counted (breadth first), and result.py keeps the FACET_SIZE with the most articles.
 FACET_CANDIDATES = 3 * FACET_SIZE
+# A text query's facets are counted on its best FACET_SAMPLE parts (per facet, after that facet's
+# filters) and scaled up to the parts that match: counting every matching part grew with the index
+# (a one-word query at a million parts spent 160 of its 210 ms there) while the best few thousand
+# parts name the same leading values. Queries matching fewer parts are counted exactly; so are
+# selected values, and browsing (counted on article documents), dates and totals.
+FACET_SAMPLE = 5000
 SNIPPETS_PER_ARTICLE = 3
 SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
 PART_FIELDS = [
@@ -174,7 +181,12 @@ def _facet(req: SearchRequest, entity_type: str, on_articles: bool = False) -> d
     }
     if not on_articles:
         top["collect_mode"] = "breadth_first"
-    aggs: dict[str, Any] = {"top": {"terms": top, **count}}
+    ranked: dict[str, Any] = {"terms": top, **count}
+    aggs: dict[str, Any] = (
+        {"top": ranked}
+        if on_articles
+        else {"sample": {"sampler": {"shard_size": FACET_SAMPLE}, "aggs": {"top": ranked}}}
+    )
     selected = req.selected(entity_type)
     if selected:
         pattern = "(" + "|".join(lucene_escape(i) for i in selected) + r")\|.*"

@@ -47,13 +47,31 @@ def articles(bucket: dict[str, Any]) -> int:
 def _facet(req: SearchRequest, entity_type: str, agg: dict[str, Any]) -> list[dict[str, Any]]:
     selected = set(req.selected(entity_type))
     values: dict[str, dict[str, Any]] = {}
+    sample = agg.get("sample", agg)
+    # Counted on the best parts only (query.FACET_SAMPLE) when more match: scaled up, marked.
+    scale = agg["doc_count"] / sample["doc_count"] if sample["doc_count"] < agg["doc_count"] else 1.0
     # Candidates may come by part count: keep the FACET_SIZE with the most articles.
-    top = sorted(agg["top"]["buckets"], key=lambda b: (-articles(b), b["key"]))[:FACET_SIZE]
-    for bucket in top + agg.get("selected", {}).get("buckets", []):
+    top = sorted(sample["top"]["buckets"], key=lambda b: (-articles(b), b["key"]))[:FACET_SIZE]
+    for bucket in top:
         ref = split_value(bucket["key"])
-        values[ref["id"]] = {**ref, "count": articles(bucket), "selected": ref["id"] in selected}
+        count = round(articles(bucket) * scale)
+        values[ref["id"]] = {
+            **ref,
+            "count": count,
+            "selected": ref["id"] in selected,
+            "approximate": scale > 1,
+        }
+    for bucket in agg.get("selected", {}).get("buckets", []):  # counted exactly
+        ref = split_value(bucket["key"])
+        values[ref["id"]] = {**ref, "count": articles(bucket), "selected": True, "approximate": False}
     for entity_id in selected - set(values):  # selected, but no article matches any more
-        values[entity_id] = {"id": entity_id, "name": None, "count": 0, "selected": True}
+        values[entity_id] = {
+            "id": entity_id,
+            "name": None,
+            "count": 0,
+            "selected": True,
+            "approximate": False,
+        }
     ordered = sorted(values.values(), key=lambda v: (not v["selected"], -v["count"], v["name"] or ""))
     return ordered
 
