@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from elasticsearch.serializer import OrjsonSerializer
+
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
     raw = env.get(name, "")
@@ -65,6 +67,9 @@ class Settings:
             # there is another node to try: against a single node it would only double the wait.
             "max_retries": 1,
             "retry_on_timeout": len(hosts) > 1,
+            # orjson encodes bulk bodies about six times faster than the standard library (JSON
+            # encoding was 4 % of the indexing pipeline's Python time) and decodes responses faster.
+            "serializer": OrjsonSerializer(),
         }
         if self.es_api_key:
             options["api_key"] = self.es_api_key

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from service.normalize import normalize
@@ -34,8 +35,9 @@ class Part:
     heading: str = ""  # body sections under a subheading
     credit: Credit | None = None  # captions
 
-    @property
+    @cached_property
     def normalized(self) -> str:
+        """Computed once: entity extraction and the documents both need it."""
         return normalize(self.text)
 
 
