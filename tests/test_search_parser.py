@@ -156,3 +156,21 @@ def test_browsing_counts_article_documents_and_searching_counts_distinct_article
     top = sample["aggs"]["top"]
     assert top["terms"]["size"] > 10 and "articles" in top["aggs"]
     assert sample["sampler"]["shard_size"] >= 1000  # a text query's facets come from its best parts
+
+
+def test_sampled_facet_counts_are_scaled_and_capped():
+    from service.search.result import _facet
+
+    def agg(parts: int, sampled: int, buckets: list[tuple[str, int]]) -> dict:
+        top = [{"key": f"person:{k}|{k}", "doc_count": n, "articles": {"value": n}} for k, n in buckets]
+        return {"doc_count": parts, "sample": {"doc_count": sampled, "top": {"buckets": top}}}
+
+    req = parse_search_args(MultiDict([("q", "x")]))
+    values = _facet(req, "person", agg(100, 10, [("a", 2), ("b", 9)]), total=50)
+    # 10 of 100 matching parts sampled: counts times 10, none above the 50 articles found.
+    assert [(v["id"], v["count"], v["approximate"]) for v in values] == [
+        ("person:b", 50, True),
+        ("person:a", 20, True),
+    ]
+    exact = _facet(req, "person", agg(10, 10, [("a", 2)]), total=50)
+    assert exact[0]["count"] == 2 and not exact[0]["approximate"]

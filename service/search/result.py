@@ -44,17 +44,20 @@ def articles(bucket: dict[str, Any]) -> int:
     return bucket["articles"]["value"] if "articles" in bucket else bucket["doc_count"]
 
 
-def _facet(req: SearchRequest, entity_type: str, agg: dict[str, Any]) -> list[dict[str, Any]]:
+def _facet(req: SearchRequest, entity_type: str, agg: dict[str, Any], total: int) -> list[dict[str, Any]]:
     selected = set(req.selected(entity_type))
     values: dict[str, dict[str, Any]] = {}
     sample = agg.get("sample", agg)
     # Counted on the best parts only (query.FACET_SAMPLE) when more match: scaled up, marked.
     scale = agg["doc_count"] / sample["doc_count"] if sample["doc_count"] < agg["doc_count"] else 1.0
+    # An estimate never exceeds the articles that can have the value: the total, when the facet's
+    # filters are the search's (nothing of its own selected), else the parts in its bucket.
+    cap = agg["doc_count"] if selected else total
     # Candidates may come by part count: keep the FACET_SIZE with the most articles.
     top = sorted(sample["top"]["buckets"], key=lambda b: (-articles(b), b["key"]))[:FACET_SIZE]
     for bucket in top:
         ref = split_value(bucket["key"])
-        count = round(articles(bucket) * scale)
+        count = min(round(articles(bucket) * scale), cap)
         values[ref["id"]] = {
             **ref,
             "count": count,
@@ -112,14 +115,15 @@ def shape_results(
         )
     aggs = response["aggregations"]
     aggs = aggs.get("on_articles", aggs)  # browsing: counted on article documents
+    total = articles(aggs["total_articles"])
     return {
         "query": req.q,
         "page": req.page,
         "size": req.size,
         "sort": req.sort,
-        "total": articles(aggs["total_articles"]),
+        "total": total,
         "took_ms": response.get("took"),
         "results": results,
-        "facets": {t: _facet(req, t, aggs[t]) for t in ENTITY_TYPES},
+        "facets": {t: _facet(req, t, aggs[t], total) for t in ENTITY_TYPES},
         "dates": _dates(req, aggs.get("dates"), histogram_bounds(req, extent)),
     }
