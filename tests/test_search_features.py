@@ -147,7 +147,7 @@ def test_facet_counts_are_articles(api):
     assert putin["count"] == 3  # the seed, a2 and a5; not the number of parts
 
 
-def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias, monkeypatch):
+def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias, client_for, monkeypatch):
     from werkzeug.datastructures import MultiDict
 
     from service.search import query
@@ -168,6 +168,8 @@ def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias
     monkeypatch.setattr(query, "FACET_SAMPLE", matching - 1)
     people = api(q="פוטין")["facets"]["person"]
     assert all(v["approximate"] and 1 <= v["count"] <= body["total"] for v in people)
+    page = client_for(alias).get("/", query_string={"q": "פוטין"}).get_data(as_text=True)
+    assert 'title="הערכה">≈' in page  # the page marks estimates
     # A selected value is counted exactly whatever the sample.
     putin = ids("ולדימיר פוטין", "person")
     chosen = next(v for v in api(q="פוטין", person=putin)["facets"]["person"] if v["id"] == putin)
