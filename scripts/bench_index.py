@@ -148,7 +148,7 @@ class Bench:
         self.es.indices.delete(index=name, ignore_unavailable=True)
 
     def limit(self, prepared: list[dict[str, Any]], parts: int, chunk: int, threads: int, keep=False) -> Run:
-        from service.pipeline import bulk_load
+        from service.indexer import bulk_load
 
         name = self.fresh_index()
         for action in prepared:  # outside the timing: the documents are already prepared

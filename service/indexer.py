@@ -46,27 +46,56 @@ def index_articles(
     on_batch: Callable[[int], None] | None = None,
 ) -> IndexSummary:
     """Index every part of ``articles``; a document the node refuses is reported, not fatal."""
+    counted = IndexSummary()
+    return bulk_load(
+        es,
+        _actions(index, articles, counted, extractor),
+        index=index,
+        chunk_size=chunk_size,
+        refresh=refresh,
+        on_batch=on_batch,
+        articles=lambda: counted.articles,
+    )
+
+
+def bulk_load(
+    es: Elasticsearch,
+    actions: Iterable[dict[str, Any]],
+    *,
+    index: str,
+    chunk_size: int = 500,
+    threads: int = 1,
+    refresh: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+    articles: Callable[[], int] | None = None,
+) -> IndexSummary:
+    """Send ``actions`` with the client's bulk helper (``streaming_bulk``, or ``parallel_bulk``
+    with ``threads`` > 1 requests in flight). A document the node refuses goes to ``failed`` with
+    its reason and the rest carries on; ``articles`` tells how many articles the actions held."""
     es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)  # the app's client is tuned for searches
     summary = IndexSummary()
     started = time.perf_counter()
-    for ok, info in helpers.streaming_bulk(
-        es,
-        _actions(index, articles, summary, extractor),
-        chunk_size=chunk_size,
-        raise_on_error=False,
-        max_retries=3,
-    ):
+    if threads > 1:
+        results = helpers.parallel_bulk(
+            es, actions, thread_count=threads, chunk_size=chunk_size, raise_on_error=False
+        )
+    else:
+        results = helpers.streaming_bulk(
+            es, actions, chunk_size=chunk_size, raise_on_error=False, max_retries=3
+        )
+    for ok, info in results:
+        op = next(iter(info.values()))
         if ok:
             summary.documents += 1
-            if next(iter(info.values())).get("result") == "created":
+            if op.get("result") == "created":
                 summary.created += 1
         else:
-            op = next(iter(info.values()))
             summary.failed.append(f"{op.get('_id')}: {op.get('error')}")
         done = summary.documents + len(summary.failed)
         if on_batch and done % chunk_size == 0:
             on_batch(done)
     if refresh:
         es.indices.refresh(index=index)
+    summary.articles = articles() if articles else 0
     summary.seconds = time.perf_counter() - started
     return summary

@@ -27,7 +27,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any
 from jsonschema.exceptions import best_match
 
 from service.entities.extractor import EntityExtractor
-from service.indexer import IndexSummary
+from service.indexer import IndexSummary, bulk_load
 from service.ingest.sources import (
     JSONL_SUFFIXES,
     MAX_JSONL_LINE_BYTES,
@@ -290,50 +289,6 @@ class Pipeline:
             on_batch=on_batch,
             articles=lambda: self.stats.articles,
         )
-
-
-def bulk_load(
-    es: Any,
-    actions: Iterable[dict[str, Any]],
-    *,
-    index: str,
-    chunk_size: int = 500,
-    threads: int = 1,
-    refresh: bool = True,
-    on_batch: Callable[[int], None] | None = None,
-    articles: Callable[[], int] | None = None,
-) -> IndexSummary:
-    """Send ``actions`` with the client's bulk helper (``streaming_bulk``, or ``parallel_bulk``
-    with ``threads`` > 1 requests in flight); a refused document is reported, not fatal,
-    as in ``service.indexer.index_articles``."""
-    from elasticsearch import helpers
-
-    summary = IndexSummary()
-    started = time.perf_counter()
-    if threads > 1:
-        results = helpers.parallel_bulk(
-            es, actions, thread_count=threads, chunk_size=chunk_size, raise_on_error=False
-        )
-    else:
-        results = helpers.streaming_bulk(
-            es, actions, chunk_size=chunk_size, raise_on_error=False, max_retries=3
-        )
-    for ok, info in results:
-        op = next(iter(info.values()))
-        if ok:
-            summary.documents += 1
-            if op.get("result") == "created":
-                summary.created += 1
-        else:
-            summary.failed.append(f"{op.get('_id')}: {op.get('error')}")
-        done = summary.documents + len(summary.failed)
-        if on_batch and done % chunk_size == 0:
-            on_batch(done)
-    if refresh:
-        es.indices.refresh(index=index)
-    summary.articles = articles() if articles else 0
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def prepared_actions(
