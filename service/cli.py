@@ -1,4 +1,4 @@
-"""Command-line entry points: ``flask --app service ingest|index PATH...``."""
+"""Command-line entry points: ``flask --app service ingest|index|reindex PATH...``, ``delete ID...``."""
 
 from __future__ import annotations
 
@@ -115,12 +115,32 @@ def register(app: Flask) -> None:
         for failure in summary.failed:
             click.echo(f"rejected by Elasticsearch {failure}", err=True)
         rejected = counts["rejected"] + len(summary.failed)
+        if summary.removed:
+            click.echo(f"removed {summary.removed} parts that updated articles no longer have", err=True)
         click.echo(
             f"read {counts['read']}, indexed {summary.articles} articles ({summary.documents} documents), "
             f"rejected {rejected}, {summary.seconds:.2f}s",
             err=True,
         )
         sys.exit(1 if rejected else 0)
+
+    @app.cli.command("delete")
+    @_unreachable_is_a_message
+    @click.argument("article_ids", nargs=-1, required=True)
+    def delete_command(article_ids: tuple[str, ...]) -> None:
+        """Remove articles (a retraction, a legal takedown) with all their parts from the live alias.
+        Exit 1 when an id is not in the index."""
+        from service import get_es, get_settings
+        from service.indexer import delete_articles
+
+        alias = get_settings().es_index
+        found = delete_articles(get_es(), alias, article_ids)
+        for article_id, documents in found.items():
+            if documents:
+                click.echo(f"deleted {article_id} ({documents} documents)", err=True)
+            else:
+                click.echo(f"not found: {article_id}", err=True)
+        sys.exit(0 if all(found.values()) else 1)
 
     @app.cli.command("reindex")
     @_unreachable_is_a_message

@@ -22,14 +22,20 @@ class IndexSummary:
     documents: int = 0  # one article document plus one per part
     created: int = 0  # of those, new documents (the rest replaced one with the same id)
     failed: list[str] = field(default_factory=list)  # documents Elasticsearch refused, with why
+    removed: int = 0  # parts that updated articles no longer have, deleted
     seconds: float = 0.0
 
 
 def _actions(
-    index: str, articles: Iterable[Article], summary: IndexSummary, extractor: EntityExtractor | None
+    index: str,
+    articles: Iterable[Article],
+    counted: IndexSummary,
+    part_counts: dict[str, int],
+    extractor: EntityExtractor | None,
 ) -> Iterator[dict[str, Any]]:
     for article in articles:
-        summary.articles += 1
+        counted.articles += 1
+        part_counts[article.id] = len(article.parts)
         for doc in article_documents(article, extract_entities(article, extractor)):
             doc["_index"] = index
             yield doc
@@ -44,18 +50,75 @@ def index_articles(
     chunk_size: int = 500,
     extractor: EntityExtractor | None = None,
     on_batch: Callable[[int], None] | None = None,
+    fresh_index: bool = False,
 ) -> IndexSummary:
-    """Index every part of ``articles``; a document the node refuses is reported, not fatal."""
+    """Index every part of ``articles``; a document the node refuses is reported, not fatal.
+    An article indexed again replaces its documents, and the parts it no longer has are deleted
+    (not needed, and skipped, when ``fresh_index`` says the index started empty)."""
     counted = IndexSummary()
-    return bulk_load(
+    part_counts: dict[str, int] = {}
+    summary = bulk_load(
         es,
-        _actions(index, articles, counted, extractor),
+        _actions(index, articles, counted, part_counts, extractor),
         index=index,
         chunk_size=chunk_size,
         refresh=refresh,
         on_batch=on_batch,
         articles=lambda: counted.articles,
     )
+    if not fresh_index:
+        summary.removed = remove_stale_parts(es, index, part_counts)
+    return summary
+
+
+def remove_stale_parts(es: Elasticsearch, index: str, part_counts: dict[str, int], batch: int = 500) -> int:
+    """Delete the parts beyond each article's new count: a corrected article with fewer paragraphs
+    would otherwise keep its old ones searchable (part ids are ``<article id>-<position>``).
+    Found with a search and deleted in bulk: this node has no delete-by-query (reindex module)."""
+    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
+    if not part_counts:
+        return 0
+    es.indices.refresh(index=index)  # an article indexed twice within a second must be found too
+    items = list(part_counts.items())
+    stale: list[str] = []
+    for start in range(0, len(items), batch):
+        beyond = [
+            {"bool": {"filter": [{"term": {"article_id": a}}, {"range": {"position": {"gte": n}}}]}}
+            for a, n in items[start : start + batch]
+        ]
+        query = {
+            "bool": {"filter": [{"term": {"doc_type": "part"}}], "should": beyond, "minimum_should_match": 1}
+        }
+        stale += [
+            hit["_id"] for hit in helpers.scan(es, index=index, query={"query": query, "_source": False})
+        ]
+    return delete_documents(es, index, stale)
+
+
+def delete_articles(es: Elasticsearch, index: str, article_ids: Iterable[str]) -> dict[str, int]:
+    """Delete articles with all their parts; returns how many documents each id had (0: unknown)."""
+    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
+    es.indices.refresh(index=index)
+    found: dict[str, int] = {}
+    for article_id in dict.fromkeys(article_ids):
+        ids = [
+            hit["_id"]
+            for hit in helpers.scan(
+                es, index=index, query={"query": {"term": {"article_id": article_id}}, "_source": False}
+            )
+        ]
+        found[article_id] = delete_documents(es, index, ids)
+    es.indices.refresh(index=index)
+    return found
+
+
+def delete_documents(es: Elasticsearch, index: str, ids: list[str]) -> int:
+    """Delete documents by id in bulk; how many were deleted."""
+    if not ids:
+        return 0
+    actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
+    deleted, _ = helpers.bulk(es, actions, raise_on_error=False, stats_only=True)
+    return deleted
 
 
 def bulk_load(

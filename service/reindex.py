@@ -218,6 +218,7 @@ def reindex(
                 chunk_size=chunk_size,
                 extractor=extractor,
                 on_batch=on_batch,
+                fresh_index=True,
             )
         if summary.failed:
             raise ReindexError(
