@@ -87,6 +87,10 @@ _SEARCH_RESULT = {
             "type": "object",
             "properties": {t: {"type": "array", "items": _FACET_VALUE} for t in ENTITY_TYPES},
         },
+        "did_you_mean": {
+            "type": ["string", "null"],
+            "description": "When nothing was found: the query corrected, if that finds articles",
+        },
         "dates": {
             "type": "object",
             "required": ["interval", "buckets"],

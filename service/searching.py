@@ -11,6 +11,7 @@ from elasticsearch import Elasticsearch
 from service.search.parser import SearchRequest
 from service.search.query import build_search, exclusion_clauses
 from service.search.result import shape_results
+from service.search.spelling import did_you_mean
 
 EXTENT_TTL_SECONDS = 60.0
 
@@ -78,4 +79,6 @@ def run_search(
     bounds = (extent or DateExtent(ttl=0)).get(es, index)
     body = build_search(req, bounds, excluded_articles(es, index, req))
     response = es.search(index=index, **body)
-    return shape_results(req, response.body, bounds)
+    result = shape_results(req, response.body, bounds)
+    result["did_you_mean"] = did_you_mean(es, index, req) if result["total"] == 0 else None
+    return result

@@ -26,7 +26,11 @@ SCRIPTS = [
 @pytest.fixture(scope="module")
 def project_without_data(tmp_path_factory) -> Path:
     tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split("\0")
     copy = tmp_path_factory.mktemp("nodata") / "project"
     for name in filter(None, tracked):

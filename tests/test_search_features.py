@@ -273,3 +273,16 @@ def test_openapi_document(client_for, alias):
 def test_unknown_api_route_is_json_404(client_for, alias):
     response = client_for(alias).get("/api/nothing-here")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_a_misspelt_query_that_finds_nothing_gets_a_correction_that_finds_something(api, client_for, alias):
+    assert api(q="פוטין")["did_you_mean"] is None  # found: nothing to correct
+    typo = api(q="נתניחו")
+    assert typo["total"] == 0 and typo["did_you_mean"] == "נתניהו"
+    assert api(q=typo["did_you_mean"])["total"] > 0
+    # Known words are left as typed, prefixed or not.
+    assert api(q="נתניחו ולפוטין")["did_you_mean"] == "נתניהו ולפוטין"
+    # No correction is offered when it would find nothing either.
+    assert api(q="זזזזקקקק")["did_you_mean"] is None
+    page = client_for(alias).get("/", query_string={"q": "נתניחו"}).get_data(as_text=True)
+    assert "האם התכוונת ל" in page and "«נתניהו»" in page
