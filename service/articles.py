@@ -1,4 +1,5 @@
-"""One article with its parts and entities, for ``/api/articles/<id>`` and the article page."""
+"""One article with its parts, entities and related coverage, for ``/api/articles/<id>`` and the
+article page."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from service.normalize import normalize
 from service.search.query import PART_FIELDS
 
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 MAX_PARTS = 1000
+RELATED = 5
+LIKE_CHARS = 5000  # enough text to find the article's subject, bounded for long ones
 
 
 def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any] | None:
@@ -30,7 +34,7 @@ def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any
         size=MAX_PARTS,
         _source=PART_FIELDS,
     )
-    return {
+    article = {
         "id": article_id,
         "title": src.get("display_title"),
         "lead": src.get("display_lead"),
@@ -55,3 +59,47 @@ def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any
             for hit in parts["hits"]["hits"]
         ],
     }
+    article["related"] = related_articles(es, index, article)
+    return article
+
+
+def related_articles(es: Elasticsearch, index: str, article: dict[str, Any]) -> list[dict[str, Any]]:
+    """Other articles on the same subject: parts whose stems are like this article's words
+    (``more_like_this``), ranked higher when they name the same people, places and organisations;
+    one per article, best first."""
+    like = normalize(" ".join([article["title"] or "", *(p["text"] for p in article["parts"])]))[:LIKE_CHARS]
+    entity_ids = [e["id"] for e in sorted(article["entities"], key=lambda e: -e["count"])[:10]]
+    response = es.search(
+        index=index,
+        size=RELATED,
+        query={
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["text.stem"],
+                            "like": like,
+                            "min_term_freq": 1,
+                            "min_doc_freq": 2,
+                            "max_query_terms": 30,
+                            "minimum_should_match": "20%",
+                        }
+                    }
+                ],
+                "should": [{"terms": {"entity_ids": entity_ids, "boost": 0.5}}] if entity_ids else [],
+                "filter": [{"term": {"doc_type": "part"}}],
+                "must_not": [{"term": {"article_id": article["id"]}}],
+            }
+        },
+        collapse={"field": "article_id"},
+        _source=["article_id", "display_title", "published_at", "source"],
+    )
+    return [
+        {
+            "id": hit["_source"]["article_id"],
+            "title": hit["_source"].get("display_title"),
+            "published_at": hit["_source"].get("published_at"),
+            "source": hit["_source"].get("source"),
+        }
+        for hit in response["hits"]["hits"]
+    ]

@@ -134,6 +134,20 @@ _ARTICLE = {
             },
         },
         "parts": {"type": "array", "items": {"type": "object"}},
+        "related": {
+            "type": "array",
+            "description": "Other articles on the same subject, best first",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": ["string", "null"]},
+                    "published_at": {"type": ["string", "null"]},
+                    "source": {"type": ["string", "null"]},
+                },
+            },
+        },
     },
 }
 

@@ -286,3 +286,15 @@ def test_a_misspelt_query_that_finds_nothing_gets_a_correction_that_finds_someth
     assert api(q="זזזזקקקק")["did_you_mean"] is None
     page = client_for(alias).get("/", query_string={"q": "נתניחו"}).get_data(as_text=True)
     assert "האם התכוונת ל" in page and "«נתניהו»" in page
+
+
+def test_an_article_lists_related_coverage(client_for, alias):
+    client = client_for(alias)
+    related = [r["id"] for r in client.get(f"/api/articles/{SEED}").get_json()["related"]]
+    assert related and SEED not in related and len(related) == len(set(related))
+    # The seed is about Putin and Netanyahu on Syria: the fixtures' Putin articles come first,
+    # the Haifa police and the Knesset budget after them if at all.
+    assert set(related[:2]) == {"a2", "a5"}
+    assert all(related.index(x) > 1 for x in ("a4", "a6") if x in related)
+    page = client.get(f"/articles/{SEED}").get_data(as_text=True)
+    assert "כתבות קשורות" in page and 'href="/articles/a5"' in page
