@@ -24,6 +24,15 @@ else
 fi
 export ES_URL
 
-.venv/bin/flask --app service index --sample
+# The sample goes into the live alias; an index left by an older version of the service (another
+# mapping version, exit 3) is rebuilt from the sample instead, with the zero-downtime reindex.
+status=0
+.venv/bin/flask --app service index --sample || status=$?
+if [ "$status" -eq 3 ]; then
+  echo "run.sh: rebuilding the index from the sample (it was made by an older version)" >&2
+  .venv/bin/flask --app service reindex --sample
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
 echo "run.sh: serving on http://$BIND" >&2
 exec .venv/bin/gunicorn --workers "$WEB_WORKERS" --bind "$BIND" --access-logfile - "service:create_app()"

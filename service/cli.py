@@ -96,9 +96,10 @@ def register(app: Flask) -> None:
     @undated_option
     @click.option("--sample", is_flag=True, help="Index the bundled sample article.")
     def index_command(paths: tuple[Path, ...], sample: bool, allow_undated: bool) -> None:
-        """Parse and index articles into the live alias (creating it when absent)."""
+        """Parse and index articles into the live alias (creating it when absent).
+        Exit 3 when the live index has an older mapping version (rebuild it with reindex)."""
         from service import get_es, get_settings
-        from service.es import ensure_alias
+        from service.es import OutdatedIndex, ensure_alias
         from service.indexer import index_articles
         from service.ingest.sources import read_paths
 
@@ -107,7 +108,11 @@ def register(app: Flask) -> None:
             raise click.UsageError("give PATHS to index, or --sample")
         es = get_es()
         alias = get_settings().es_index
-        ensure_alias(es, alias)
+        try:
+            ensure_alias(es, alias)
+        except OutdatedIndex as exc:
+            click.echo(f"nothing indexed: {exc}", err=True)
+            sys.exit(3)
         counts = {"read": 0, "rejected": 0}
         summary = index_articles(
             es, alias, _reported(read_paths(targets, allow_undated=allow_undated), counts)

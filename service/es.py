@@ -44,10 +44,25 @@ def create_index(es: Elasticsearch, alias: str, definition: dict[str, Any] | Non
     return name
 
 
+class OutdatedIndex(Exception):
+    """The live index was built from another mapping version: this version's documents do not fit."""
+
+
 def ensure_alias(es: Elasticsearch, alias: str) -> str:
-    """Return the index behind ``alias``, creating a first index and the alias when there is none."""
+    """Return the index behind ``alias``, creating a first index and the alias when there is none.
+    Raises ``OutdatedIndex`` when the index has another mapping version than ``index_mappings/``
+    (after an upgrade): writing to it would fail document by document against its strict mapping."""
     if es.indices.exists_alias(name=alias):
-        return next(iter(es.indices.get_alias(name=alias)))
+        name = next(iter(es.indices.get_alias(name=alias)))
+        meta = es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
+        wanted = mapping_version(load_index_definition())
+        if meta.get("version") != wanted:
+            raise OutdatedIndex(
+                f"the index behind '{alias}' ({name}) has mapping version {meta.get('version')}, this "
+                f"service writes version {wanted}: rebuild it with `flask --app service reindex PATH...` "
+                "(zero downtime)"
+            )
+        return name
     name = create_index(es, alias)
     es.indices.put_alias(index=name, name=alias)
     return name

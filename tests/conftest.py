@@ -118,3 +118,22 @@ def client_for(es_url: str):
         return app.test_client()
 
     return make
+
+
+@pytest.fixture
+def make_outdated(es: Elasticsearch):
+    """``make_outdated(alias)``: the alias on an index of an older mapping version, as a previous
+    release left it (one version lower, without a field this version writes); returns its name."""
+    import copy
+
+    from service.es import create_index, load_index_definition
+
+    def make(alias: str) -> str:
+        old = copy.deepcopy(load_index_definition())
+        old["mappings"]["_meta"]["version"] -= 1
+        del old["mappings"]["properties"]["doc_type"]
+        name = create_index(es, alias, old)
+        es.indices.put_alias(index=name, name=alias)
+        return name
+
+    return make

@@ -70,3 +70,22 @@ def test_indexed_caption_carries_people_and_agencies(es, es_url, make_alias):
     hits = es.search(index=alias, query={"term": {"credit_people": "עמוס בן גרשום"}})["hits"]["hits"]
     assert len(hits) == 2
     assert all(h["_source"]["credit_agencies"] == ['לע"מ'] for h in hits)
+
+
+def test_index_into_an_outdated_index_says_to_reindex_and_reindex_fixes_it(
+    es, es_url, make_alias, make_outdated
+):
+    alias = make_alias()
+    old = make_outdated(alias)
+    runner = runner_for(es_url, alias)
+    refused = runner.invoke(args=["index", "--sample"])
+    assert refused.exit_code == 3
+    assert f"({old}) has mapping version" in refused.stderr and "reindex" in refused.stderr
+    assert es.count(index=alias)["count"] == 0  # nothing half-written
+    rebuilt = runner.invoke(args=["reindex", "--sample"])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert not es.indices.exists(index=old)
+    again = runner.invoke(args=["index", "--sample"])
+    assert again.exit_code == 0, again.stderr
+    es.indices.refresh(index=alias)
+    assert es.count(index=alias)["count"] == 17

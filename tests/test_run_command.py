@@ -25,13 +25,17 @@ def _get(url: str):
         return response.status, response.read().decode("utf-8")
 
 
-@pytest.fixture
-def served(es_url, make_alias):
+@pytest.fixture(params=["fresh", "outdated"])
+def served(request, es_url, make_alias, make_outdated):
+    """run.sh on an alias that does not exist yet, and on one an older release left behind."""
+    alias = make_alias("test-run")
+    if request.param == "outdated":
+        make_outdated(alias)
     port = _free_port()
     env = {
         **os.environ,
         "ES_URL": es_url,
-        "ES_INDEX": make_alias("test-run"),
+        "ES_INDEX": alias,
         "BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "1",
     }
