@@ -67,18 +67,22 @@ def index_articles(
         articles=lambda: counted.articles,
     )
     if not fresh_index:
+        if not refresh:
+            es.indices.refresh(index=index)  # an article indexed twice in a second must be seen too
         summary.removed = remove_stale_parts(es, index, part_counts)
+        if summary.removed and refresh:
+            es.indices.refresh(index=index)  # searchable state means without the removed parts
     return summary
 
 
 def remove_stale_parts(es: Elasticsearch, index: str, part_counts: dict[str, int], batch: int = 500) -> int:
     """Delete the parts beyond each article's new count: a corrected article with fewer paragraphs
     would otherwise keep its old ones searchable (part ids are ``<article id>-<position>``).
-    Found with a search and deleted in bulk: this node has no delete-by-query (reindex module)."""
-    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
+    Found with a search (of what is refreshed) and deleted in bulk: this node has no
+    delete-by-query (reindex module)."""
     if not part_counts:
         return 0
-    es.indices.refresh(index=index)  # an article indexed twice within a second must be found too
+    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
     items = list(part_counts.items())
     stale: list[str] = []
     for start in range(0, len(items), batch):
