@@ -1,4 +1,5 @@
-# The app image for docker-compose.yml: the service under gunicorn.
+# The app image for docker-compose.yml: the service under gunicorn's threaded workers
+# (deploy/gunicorn.conf.py); docker-compose.yml puts Debian's nginx in front (deploy/nginx/).
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.txt .
@@ -6,7 +7,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY service ./service
 COPY index_mappings ./index_mappings
 COPY samples ./samples
+COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py
 RUN useradd --system app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "service:create_app()"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "service:create_app()"]

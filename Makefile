@@ -7,6 +7,7 @@ run:
 test: venv-dev
 	scripts/elasticsearch.sh install
 	scripts/install_browser.sh
+	scripts/install_nginx.sh
 	.venv/bin/ruff check .
 	.venv/bin/pytest
 

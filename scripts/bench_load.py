@@ -150,19 +150,26 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``gunicorn --workers N`` serving the app on a free loopback port (stopped on exit)."""
+    """gunicorn with N workers (``WEB_THREADS`` threads each) serving the app on a free loopback port."""
 
     def __init__(self, workers: int, es_url: str, alias: str) -> None:
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ES_URL": es_url, "ES_INDEX": alias}
+        # The project's gunicorn settings (deploy/gunicorn.conf.py: gthread workers), as `make run`.
+        env = {
+            **os.environ,
+            "ES_URL": es_url,
+            "ES_INDEX": alias,
+            "WEB_WORKERS": str(workers),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+        }
         command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{self.port}",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
             "service:create_app()",
         ]
         if not Path(command[0]).exists():
@@ -291,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + "\n".join(lines))
         if not args.no_record:
             section = [benchlib.now_heading("bench_load"), ""]
-            section += benchlib.machine_lines(es, "gunicorn sync workers; load generator in a second process")
+            section += benchlib.machine_lines(es, "gunicorn gthread workers; load generator in a 2nd process")
             section += [f"- Command: `{command}`"]
             section += lines
             benchlib.record(section)

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The main job: virtual environment, Elasticsearch (a local node unless ES_URL answers),
-# the bundled sample indexed, and the site under gunicorn on http://$BIND.
+# the bundled sample indexed, and the site on http://$BIND: nginx (Debian's, our own process, config
+# generated under .cache/nginx/) buffering requests in front of gunicorn's threaded workers on a
+# private loopback port. Slow clients then cost nginx an idle connection, never a worker (issue 12).
+# Without nginx (and not root, so it cannot be installed) gunicorn serves $BIND itself, with a warning.
+#   BIND (127.0.0.1:8000), WEB_WORKERS (2), WEB_THREADS (8), NGINX (/usr/sbin/nginx; "none": no proxy)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIND="${BIND:-127.0.0.1:8000}"
-WEB_WORKERS="${WEB_WORKERS:-2}"
+export WEB_WORKERS="${WEB_WORKERS:-2}"
+NGINX="${NGINX:-/usr/sbin/nginx}"
 
 scripts/venv.sh
 
@@ -34,5 +39,41 @@ if [ "$status" -eq 3 ]; then
 elif [ "$status" -ne 0 ]; then
   exit "$status"
 fi
-echo "run.sh: serving on http://$BIND" >&2
-exec .venv/bin/gunicorn --workers "$WEB_WORKERS" --bind "$BIND" --access-logfile - "service:create_app()"
+
+GUNICORN=(.venv/bin/gunicorn -c deploy/gunicorn.conf.py "service:create_app()")
+if [ "$NGINX" != "none" ] && [ ! -x "$NGINX" ] && [ "$(id -u)" -eq 0 ]; then
+  scripts/install_nginx.sh
+fi
+if [ "$NGINX" = "none" ] || [ ! -x "$NGINX" ]; then
+  [ "$NGINX" = "none" ] || echo "run.sh: WARNING: nginx is missing (run 'sudo apt-get install nginx'):" \
+    "gunicorn serves $BIND directly, and slow clients can tie up its threads" >&2
+  echo "run.sh: serving on http://$BIND (gunicorn only)" >&2
+  GUNICORN_BIND="$BIND" exec "${GUNICORN[@]}"
+fi
+
+# gunicorn on a free loopback port, nginx on $BIND in front of it; both stop together.
+upstream="127.0.0.1:$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+prefix="$ROOT/.cache/nginx/${BIND//[^A-Za-z0-9]/_}"
+deploy/nginx/render.sh "$prefix" "$BIND" "$upstream"
+"$NGINX" -t -q -p "$prefix" -e "$prefix/error.log" -c "$prefix/nginx.conf" \
+  || { echo "run.sh: the generated nginx config $prefix/nginx.conf is invalid" >&2; exit 1; }
+
+pids=()
+stop() { trap - TERM INT EXIT; [ "${#pids[@]}" -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true; wait || true; }
+trap 'stop; exit 143' TERM
+trap 'stop; exit 130' INT
+trap stop EXIT
+GUNICORN_BIND="$upstream" "${GUNICORN[@]}" &
+pids+=($!)
+for _ in $(seq 120); do
+  curl -s -o /dev/null -m 2 "http://$upstream/api/health" && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "run.sh: gunicorn exited" >&2; exit 1; }
+  sleep 0.5
+done
+"$NGINX" -p "$prefix" -e "$prefix/error.log" -c "$prefix/nginx.conf" &
+pids+=($!)
+echo "run.sh: serving on http://$BIND (nginx, config $prefix/nginx.conf, in front of gunicorn on $upstream)" >&2
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "run.sh: a server process exited (status $status); stopping the other" >&2
+exit "$status"

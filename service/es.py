@@ -16,7 +16,11 @@ MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "index_mappings"
 
 
 def make_client(settings: Settings) -> Elasticsearch:
-    return Elasticsearch(**settings.client_options())
+    """The client, with a circuit breaker in its transport (service/breaker.py) so that a node known
+    to be down costs each request nothing instead of a full timeout."""
+    from service.breaker import BreakerTransport
+
+    return Elasticsearch(**settings.client_options(), transport_class=BreakerTransport)
 
 
 def load_index_definition(name: str = "parts") -> dict[str, Any]:
