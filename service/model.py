@@ -3,14 +3,93 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any, Literal
 
 from service.normalize import normalize
 
 PartKind = Literal["title", "lead", "body", "caption"]
+
+# Publication dates outside this range are refused at ingest, and by the query parser: a date
+# such as 9999-12-31T23:00-05:00 is year 10000 in UTC, which Python's dates cannot represent, so
+# one such article made every search that aggregates dates fail.
+EARLIEST_PUBLISHED = date(1800, 1, 1)
+FUTURE_MARGIN = timedelta(days=1)  # clocks and time zones: "tomorrow" somewhere is today here
+
+# Limits that keep one article from harming search. The highlighter refuses a field longer than
+# index.highlight.max_analyzed_offset (1,000,000 characters), so longer text is split into parts of
+# at most MAX_PART_CHARS: 20,000 characters is ten times the longest paragraph of a real article and
+# keeps highlighting cheap. A long real article has about 100 parts and 50,000 characters;
+# MAX_PARTS and MAX_ARTICLE_CHARS (the schema's limit on a body) are far above that, and refuse
+# the pathological (one 4 MB line of blank-line-separated letters was 666,000 parts).
+MAX_PART_CHARS = 20_000
+MAX_PARTS = 1_000
+MAX_ARTICLE_CHARS = 2_000_000
+
+
+def latest_published(now: datetime | None = None) -> datetime:
+    """The latest publication time accepted: now plus a day."""
+    return (now or datetime.now(UTC)) + FUTURE_MARGIN
+
+
+def published_range_error(value: datetime | date, now: datetime | None = None) -> str | None:
+    """Why ``value`` is not a plausible publication date, or None when it is."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # naive: read as UTC rather than fail to compare
+    latest = latest_published(now)
+    if day < EARLIEST_PUBLISHED:
+        return f"published_at {value.isoformat()} is before {EARLIEST_PUBLISHED.isoformat()}"
+    late = value > latest if isinstance(value, datetime) else day > latest.date()
+    if late:
+        return f"published_at {value.isoformat()} is in the future (after {latest.date().isoformat()})"
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…:;])\s+")
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters: between sentences when possible,
+    else between words, else anywhere. Only the whitespace at a cut is dropped."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = max((m.start() for m in _SENTENCE_END.finditer(window) if m.start() > 0), default=-1)
+        if cut <= 0:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            pieces.append(text[:limit])
+            text = text[limit:]
+            continue
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text.strip():
+        pieces.append(text.rstrip())
+    return pieces
+
+
+def split_long_part(part: Part, limit: int = MAX_PART_CHARS) -> list[Part]:
+    """A part whose text is over ``limit`` characters → several parts of the same kind, heading
+    and credit that together hold all its text (paragraphs kept whole when they fit)."""
+    if len(part.text) <= limit:
+        return [part]
+    texts: list[str] = []
+    group = ""
+    for paragraph in part.text.split("\n\n"):
+        for piece in _pieces(paragraph, limit):
+            if group and len(group) + 2 + len(piece) <= limit:
+                group += "\n\n" + piece
+            else:
+                if group:
+                    texts.append(group)
+                group = piece
+    if group:
+        texts.append(group)
+    return [Part(part.kind, text, heading=part.heading, credit=part.credit) for text in texts]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Read articles from paths: JSON Lines files, scraped ``.txt`` pages with optional sidecar
 ``.json`` metadata, and folders of either.
 
-Every input yields an Article or a Rejection (file, line, reason): one bad record never stops
-the others, and nothing is silently dropped.
+Every input yields an Article or a Rejection (file, line, reason): one bad record or file never
+stops the others (whatever goes wrong in it, it is reported and the run goes on), and nothing is
+silently dropped: unreadable folders and dangling links are rejections too. Memory is bounded
+whatever the input: lines are read in chunks and never held past MAX_JSONL_LINE_BYTES, and a
+gzip file may not decompress to more than MAX_GZIP_RATIO times its size (a compression bomb).
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -25,13 +30,28 @@ from service.ingest.credits import split_credit
 from service.ingest.decode import Undecodable, decode
 from service.ingest.html import html_to_text, looks_like_html
 from service.ingest.scraped import parse_scraped
-from service.model import Article, Part
+from service.model import (
+    MAX_ARTICLE_CHARS,
+    MAX_PART_CHARS,
+    MAX_PARTS,
+    Article,
+    Part,
+    published_range_error,
+    split_long_part,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "article.schema.json"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 TEXT_SUFFIXES = (".txt",)
 MAX_JSONL_LINE_BYTES = 5_000_000
 MAX_FILE_BYTES = 50_000_000  # a single scraped page larger than this is not a page
+MAX_SIDECAR_BYTES = 1_000_000  # three short fields
+READ_CHUNK = 1 << 20
+# Text JSON Lines compress 3-10 times; a compression bomb a thousand times. The floor lets small
+# files of very repetitive records through.
+MAX_GZIP_RATIO = 100
+MIN_GZIP_CAP_BYTES = 64_000_000
+SAFE_URL = re.compile(r"https?://\S", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,21 +78,58 @@ def record_validator(allow_undated: bool) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def parse_published(raw: str | None, *, allow_undated: bool = False) -> datetime | date | None:
-    """ISO 8601 with a time zone, or a date alone."""
-    if not raw:
+def parse_published(raw: object, *, allow_undated: bool = False) -> datetime | date | None:
+    """ISO 8601 with a time zone, or a date alone, between 1800 and tomorrow (service.model)."""
+    if raw is None or raw == "":
         if allow_undated:
             return None
         raise BadRecord("no publication date (published_at)")
+    if not isinstance(raw, str):
+        raise BadRecord(f"published_at {raw!r} is not a string (an ISO 8601 date)")
     try:
+        value: datetime | date
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return date.fromisoformat(raw)
-        value = datetime.fromisoformat(raw)
+            value = date.fromisoformat(raw)
+        else:
+            value = datetime.fromisoformat(raw)
     except ValueError:
         raise BadRecord(f"published_at {raw!r} is not an ISO 8601 date") from None
-    if value.tzinfo is None:
+    if isinstance(value, datetime) and value.tzinfo is None:
         raise BadRecord(f"published_at {raw!r} has a time but no time zone")
+    if (error := published_range_error(value)) is not None:
+        raise BadRecord(error)
     return value
+
+
+def checked_url(url: str, warnings: list[str]) -> str:
+    """Only http(s) URLs are kept: a page links them, and ``javascript:`` or ``data:`` must never
+    become a link. Anything else is dropped with a warning (the article is still indexed)."""
+    url = url.strip()
+    if url and not SAFE_URL.match(url):
+        warnings.append(f"url {url[:80]!r} dropped: not an http(s) address")
+        return ""
+    return url
+
+
+def within_limits(article: Article) -> Article:
+    """Split overlong parts (so no field passes the highlighter's limit) and refuse articles over
+    the size or part-count caps (service.model explains the numbers)."""
+    size = sum(len(p.text) for p in article.parts)
+    if size > MAX_ARTICLE_CHARS:
+        raise BadRecord(f"article is {size:,} characters long, over the {MAX_ARTICLE_CHARS:,} limit")
+    parts = [piece for part in article.parts for piece in _split(part)]
+    if len(parts) > MAX_PARTS:
+        raise BadRecord(f"article has {len(parts):,} parts, more than the {MAX_PARTS:,} allowed")
+    if len(parts) > len(article.parts):
+        article.warnings.append(
+            f"parts over {MAX_PART_CHARS:,} characters split: {len(article.parts)} parts became {len(parts)}"
+        )
+        article.parts = parts
+    return article
+
+
+def _split(part: Part) -> list[Part]:
+    return [part] if part.kind == "title" else split_long_part(part)
 
 
 def _clean(text: str, warnings: list[str]) -> str:
@@ -101,7 +158,12 @@ def article_from_record(record: dict[str, Any], *, origin: str = "", allow_undat
     items = [body] if isinstance(body, str) else body
     for item in items:
         if isinstance(item, str):
-            parts.extend(Part("body", p) for p in _paragraphs(_clean(item, warnings)))
+            paragraphs = _paragraphs(_clean(item, warnings))
+            if len(parts) + len(paragraphs) > MAX_PARTS:  # before building them: 666,000 were seen
+                raise BadRecord(
+                    f"article has more than the {MAX_PARTS:,} parts allowed (paragraphs, sections, captions)"
+                )
+            parts.extend(Part("body", p) for p in paragraphs)
         else:
             paragraphs = [p for text in item["paragraphs"] for p in _paragraphs(_clean(text, warnings))]
             heading = " ".join(_clean(item.get("heading") or "", warnings).split())
@@ -114,11 +176,12 @@ def article_from_record(record: dict[str, Any], *, origin: str = "", allow_undat
             seen.add(caption)
             credit = split_credit(image["credit"]) if image.get("credit") else None
             parts.append(Part("caption", caption, credit=credit))
-    return Article(
+    url = checked_url(record.get("url", ""), warnings)
+    article = Article(
         id=record.get("id", ""),
         title=title,
         parts=parts,
-        url=record.get("url", ""),
+        url=url,
         source=record.get("source", ""),
         published_at=parse_published(record.get("published_at"), allow_undated=allow_undated),
         authors=list(record.get("authors") or []),
@@ -126,51 +189,144 @@ def article_from_record(record: dict[str, Any], *, origin: str = "", allow_undat
         origin=origin,
         warnings=warnings,
     )
+    return within_limits(article)
+
+
+def _opened(path: Path) -> tuple[Any, int | None]:
+    """The file as a binary stream, and the most it may decompress to (None: not compressed)."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rb"), max(MIN_GZIP_CAP_BYTES, MAX_GZIP_RATIO * path.stat().st_size)
+    return open(path, "rb"), None  # closed by the caller's with
+
+
+def iter_jsonl_lines(
+    path: Path, *, max_line_bytes: int = MAX_JSONL_LINE_BYTES
+) -> Iterator[tuple[int, bytes] | Rejection]:
+    """The non-blank lines of a JSON Lines file (plain or gzip) as (line number, raw bytes), read in
+    chunks so that memory stays bounded whatever the file holds.
+
+    A line over ``max_line_bytes`` (newline included) is never held in memory: it is skipped to
+    the next newline and yielded as a Rejection. A gzip file that decompresses to more than
+    ``MAX_GZIP_RATIO`` times its size (at least ``MIN_GZIP_CAP_BYTES``), a truncated or corrupt
+    gzip stream and any I/O error end the file with a Rejection, after every complete line read
+    before it. Nothing is raised."""
+    number = 0
+    where = str(path)
+    try:
+        stream, cap = _opened(path)
+        with stream:
+            line = bytearray()
+            dropped = 0  # bytes of the current line skipped because it is over the limit
+            total = 0
+            while chunk := stream.read1(READ_CHUNK):  # read1: data before a failure is kept
+                total += len(chunk)
+                if cap is not None and total > cap:
+                    yield Rejection(
+                        where,
+                        number + 1,
+                        f"decompresses to over {cap:,} bytes ({MAX_GZIP_RATIO} times its size): "
+                        "a compression bomb? The rest of the file is skipped",
+                    )
+                    return
+                start = 0
+                while start < len(chunk):
+                    end = chunk.find(b"\n", start)
+                    piece = chunk[start:] if end < 0 else chunk[start : end + 1]
+                    start += len(piece)
+                    if dropped or len(line) + len(piece) > max_line_bytes:
+                        dropped += len(line) + len(piece)
+                        line.clear()
+                    else:
+                        line += piece
+                    if end >= 0:
+                        number += 1
+                        if found := _finished(where, number, line, dropped, max_line_bytes):
+                            yield found
+                        line.clear()
+                        dropped = 0
+            if line or dropped:
+                number += 1
+                if found := _finished(where, number, line, dropped, max_line_bytes):
+                    yield found
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        after = f" after line {number}" if number else ""
+        yield Rejection(where, number + 1 if number else None, f"cannot read{after}: {reason}")
+
+
+def _finished(
+    where: str, number: int, line: bytearray, dropped: int, limit: int
+) -> tuple[int, bytes] | Rejection | None:
+    if dropped:
+        return Rejection(where, number, f"line is {dropped:,} bytes, over the {limit:,} limit")
+    if not line.strip():
+        return None
+    return number, bytes(line)
+
+
+def article_of_line(
+    path: str, number: int, raw: bytes, *, allow_undated: bool = False
+) -> Article | Rejection:
+    """One JSON Lines line → an Article, or the reason it is rejected. Never raises: whatever goes
+    wrong in one line (nesting too deep for the parser, a bug) is that line's rejection."""
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return Rejection(path, number, "not UTF-8 (JSON Lines must be UTF-8)")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Rejection(path, number, f"broken JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return Rejection(path, number, "JSON nested too deeply to read")
+    try:
+        error = best_match(record_validator(allow_undated).iter_errors(record))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "record"
+            return Rejection(path, number, f"schema: {where}: {error.message[:200]}")
+        return article_from_record(record, origin=f"{path}:{number}", allow_undated=allow_undated)
+    except BadRecord as exc:
+        return Rejection(path, number, str(exc))
+    except Exception as exc:  # one line never stops the run
+        return Rejection(path, number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
 
 def read_jsonl(path: Path, *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
-    validator = record_validator(allow_undated)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if len(raw) > MAX_JSONL_LINE_BYTES:
-                yield Rejection(
-                    str(path), number, f"line is {len(raw):,} bytes, over the {MAX_JSONL_LINE_BYTES:,} limit"
-                )
-                continue
-            if not raw.strip():
-                continue
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield Rejection(str(path), number, "not UTF-8 (JSON Lines must be UTF-8)")
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield Rejection(str(path), number, f"broken JSON: {exc.msg} at column {exc.colno}")
-                continue
-            error = best_match(validator.iter_errors(record))
-            if error is not None:
-                where = "/".join(str(p) for p in error.absolute_path) or "record"
-                yield Rejection(str(path), number, f"schema: {where}: {error.message[:200]}")
-                continue
-            try:
-                yield article_from_record(record, origin=f"{path}:{number}", allow_undated=allow_undated)
-            except BadRecord as exc:
-                yield Rejection(str(path), number, str(exc))
+    for item in iter_jsonl_lines(path):
+        if isinstance(item, Rejection):
+            yield item
+        else:
+            yield article_of_line(str(path), *item, allow_undated=allow_undated)
+
+
+_SIDECAR_FIELDS = ("url", "source", "published_at")
+
+
+@cache
+def _sidecar_validator() -> Draft202012Validator:
+    """The sidecar's fields have the types and formats the JSON Lines schema gives them."""
+    properties = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["properties"]
+    return Draft202012Validator({"type": "object", "properties": {k: properties[k] for k in _SIDECAR_FIELDS}})
 
 
 def _sidecar(path: Path) -> dict[str, Any]:
     sidecar = path.with_suffix(".json")
     if not sidecar.exists():
         return {}
+    if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
+        raise BadRecord(f"sidecar {sidecar.name} is over {MAX_SIDECAR_BYTES:,} bytes: not metadata")
     try:
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRecord(f"sidecar {sidecar.name} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRecord(f"sidecar {sidecar.name} is JSON nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise BadRecord(f"sidecar {sidecar.name} must hold a JSON object")
+    error = best_match(_sidecar_validator().iter_errors(meta))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "record"
+        raise BadRecord(f"sidecar {sidecar.name}: {where}: {error.message[:200]}")
     return meta
 
 
@@ -183,40 +339,93 @@ def read_scraped_file(path: Path, *, allow_undated: bool = False) -> Article:
     except Undecodable as exc:
         raise BadRecord(str(exc)) from None
     published = parse_published(meta.get("published_at"), allow_undated=allow_undated)
+    warnings: list[str] = []
     article = parse_scraped(
         text,
-        url=meta.get("url") or "",
+        url=checked_url(meta.get("url") or "", warnings),
         source=meta.get("source") or "",
         published_at=published,
         origin=str(path),
     )
+    article.warnings.extend(warnings)
     if encoding not in ("utf-8", "utf_8", "ascii"):
         article.warnings.append(f"decoded from {encoding}")
-    return article
+    return within_limits(article)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(
-                x for x in p.rglob("*") if x.is_file() and x.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
-            )
+def article_of_file(path: str | Path, *, allow_undated: bool = False) -> Article | Rejection:
+    """One scraped page (with its sidecar) → an Article, or the reason it is rejected. Never raises."""
+    try:
+        return read_scraped_file(Path(path), allow_undated=allow_undated)
+    except (BadRecord, ValueError) as exc:
+        return Rejection(str(path), None, str(exc))
+    except OSError as exc:
+        return Rejection(str(path), None, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # one file never stops the run
+        return Rejection(str(path), None, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _is_input(path: Path) -> bool:
+    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
+
+
+def walk_paths(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
+    """The input files in ``paths`` (folders walked, in sorted order), and a Rejection for each path
+    that cannot be walked: an unreadable folder, a dangling link, a link to a folder (not followed:
+    it could loop), something that is not a regular file. Named paths are yielded as they are."""
+    for top in map(Path, paths):
+        if top.is_dir():
+            yield from (item for _, item in sorted(_walk_folder(top), key=lambda pair: pair[0]))
         else:
-            yield p
+            yield top
+
+
+def _walk_folder(top: Path) -> list[tuple[Path, Path | Rejection]]:
+    found: list[tuple[Path, Path | Rejection]] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename or top)
+        found.append((where, Rejection(str(where), None, f"cannot read folder: {exc.strerror or exc}")))
+
+    for root, dirs, files in os.walk(top, onerror=unreadable):
+        for name in dirs + files:
+            path = Path(root, name)
+            if path.is_symlink() and not path.exists():
+                reason = f"dangling link to {os.readlink(path)}"
+            elif path.is_symlink() and path.is_dir():
+                reason = "link to a folder, not followed (name its target instead)"
+            elif name in files and _is_input(path) and not path.is_file():
+                reason = "not a regular file"
+            elif name in files and _is_input(path):
+                found.append((path, path))
+                continue
+            else:
+                continue
+            found.append((path, Rejection(str(path), None, reason)))
+    return found
+
+
+def expand_paths(
+    paths: Iterable[str | Path], on_skip: Callable[[Rejection], None] | None = None
+) -> Iterator[Path]:
+    """The input files of ``walk_paths``; what cannot be walked goes to ``on_skip``."""
+    for item in walk_paths(paths):
+        if isinstance(item, Rejection):
+            if on_skip is not None:
+                on_skip(item)
+        else:
+            yield item
 
 
 def read_paths(paths: Iterable[str | Path], *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
     """Every article in ``paths`` (files or folders), or the reason it was rejected."""
-    for path in expand_paths(paths):
-        if path.name.endswith(JSONL_SUFFIXES):
+    for path in walk_paths(paths):
+        if isinstance(path, Rejection):
+            yield path
+        elif path.name.endswith(JSONL_SUFFIXES):
             try:
                 yield from read_jsonl(path, allow_undated=allow_undated)
-            except OSError as exc:  # unreadable, or a broken gzip stream
-                yield Rejection(str(path), None, f"cannot read: {exc}")
-            continue
-        try:
-            yield read_scraped_file(path, allow_undated=allow_undated)
-        except (BadRecord, ValueError) as exc:
-            yield Rejection(str(path), None, str(exc))
-        except OSError as exc:
-            yield Rejection(str(path), None, f"cannot read: {exc.strerror or exc}")
+            except Exception as exc:  # one file never stops the run
+                yield Rejection(str(path), None, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+        else:
+            yield article_of_file(path, allow_undated=allow_undated)
