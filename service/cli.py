@@ -50,13 +50,15 @@ def _progress(label: str):
 
 
 def _unreachable_is_a_message(command):
-    """An unreachable Elasticsearch is a one-line error (exit 2), not a traceback."""
+    """An unreachable Elasticsearch, or one that refuses a request (a full disk's read-only block),
+    is a one-line error (exit 2), not a traceback."""
     import functools
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from elastic_transport import ConnectionError as ESConnectionError
         from elastic_transport import ConnectionTimeout
+        from elasticsearch import ApiError
 
         try:
             return command(*args, **kwargs)
@@ -66,8 +68,32 @@ def _unreachable_is_a_message(command):
             where = get_settings().public_es_url
             click.echo(f"Elasticsearch at {where} is unreachable ({type(exc).__name__})", err=True)
             sys.exit(2)
+        except ApiError as exc:
+            click.echo(f"stopped: Elasticsearch refused a request: {_api_reason(exc)}", err=True)
+            sys.exit(2)
 
     return wrapper
+
+
+def _api_reason(exc) -> str:
+    """``<status> <error type>: <reason>`` of an ApiError, on one line."""
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    if isinstance(error, dict):
+        return f"{exc.status_code} {error.get('type')}: {str(error.get('reason', ''))[:300]}"
+    return f"{exc.status_code} {str(exc.message)[:300]}"
+
+
+def _stopped(reason: str, counts: dict[str, int], summary, alias_note: str) -> None:
+    """The node stopped taking writes: say why and what was stored, in a few lines, exit 2."""
+    click.echo(f"stopped: Elasticsearch refuses writes ({reason}){alias_note}", err=True)
+    click.echo(
+        f"read {counts['read']}, stored {summary.stored_articles} articles completely "
+        f"({summary.documents} documents) before the stop, not stored: the rest "
+        f"({len(summary.failed)} documents refused); rejected {counts['rejected']}, "
+        f"{summary.seconds:.2f}s",
+        err=True,
+    )
+    sys.exit(2)
 
 
 def register(app: Flask) -> None:
@@ -100,7 +126,7 @@ def register(app: Flask) -> None:
         Exit 3 when the live index has an older mapping version (rebuild it with reindex)."""
         from service import get_es, get_settings
         from service.es import OutdatedIndex, ensure_alias
-        from service.indexer import index_articles
+        from service.indexer import WriteStopped, index_articles
         from service.ingest.sources import read_paths
 
         targets = list(paths) + ([SAMPLE_DIR] if sample else [])
@@ -114,9 +140,12 @@ def register(app: Flask) -> None:
             click.echo(f"nothing indexed: {exc}", err=True)
             sys.exit(3)
         counts = {"read": 0, "rejected": 0}
-        summary = index_articles(
-            es, alias, _reported(read_paths(targets, allow_undated=allow_undated), counts)
-        )
+        try:
+            summary = index_articles(
+                es, alias, _reported(read_paths(targets, allow_undated=allow_undated), counts)
+            )
+        except WriteStopped as exc:
+            _stopped(str(exc), counts, exc.summary, "")
         for failure in summary.failed:
             click.echo(f"rejected by Elasticsearch {failure}", err=True)
         rejected = counts["rejected"] + len(summary.failed)
@@ -168,7 +197,7 @@ def register(app: Flask) -> None:
 
         from service import get_es, get_settings
         from service.ingest.sources import Rejection, read_paths
-        from service.reindex import ReindexError, reindex
+        from service.reindex import ReindexError, ReindexStopped, reindex
 
         targets = list(paths) + ([SAMPLE_DIR] if sample else [])
         if not targets:
@@ -208,6 +237,8 @@ def register(app: Flask) -> None:
                 progress=_progress("reindexing"),
                 loader=loader,
             )
+        except ReindexStopped as exc:
+            _stopped(str(exc), counts, exc.summary, f"; reindex abandoned, '{alias}' unchanged")
         except ReindexError as exc:
             click.echo(f"reindex failed, '{alias}' unchanged: {exc}", err=True)
             sys.exit(2)
@@ -221,6 +252,10 @@ def register(app: Flask) -> None:
             f"deleted {', '.join(result.deleted) or 'nothing'}",
             err=True,
         )
+        if result.replayed:
+            click.echo(f"replayed {result.replayed} articles written or deleted during the reindex", err=True)
+        if summary.removed:
+            click.echo(f"removed {summary.removed} parts of earlier versions of repeated ids", err=True)
         click.echo(
             f"read {counts['read']}, indexed {summary.articles} articles ({summary.documents} documents), "
             f"rejected {counts['rejected']}, {summary.seconds:.2f}s",

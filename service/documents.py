@@ -17,6 +17,21 @@ from service.normalize import normalize
 
 ENTITY_TYPES = ("person", "place", "organisation", "credit")
 
+# Part ids are ``<article id>#<position>``. Article ids are restricted to ARTICLE_ID (no ``#``,
+# schemas/article.schema.json), so a part id can never equal an article id (an explicit id
+# ``story-7-2`` once overwrote part 2 of ``story-7``).
+PART_SEPARATOR = "#"
+ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+
+
+def part_id(article_id: str, position: int) -> str:
+    return f"{article_id}{PART_SEPARATOR}{position}"
+
+
+def article_id_of(doc_id: str) -> str:
+    """The article a document id belongs to (itself for an article document)."""
+    return doc_id.split(PART_SEPARATOR, 1)[0]
+
 
 @cache
 def default_extractor() -> EntityExtractor:
@@ -54,8 +69,15 @@ def _facet_values(mentions) -> dict[str, list[str]]:
     return {t: list(v) for t, v in values.items()}
 
 
+class BadArticleId(ValueError):
+    """An id outside ARTICLE_ID: its part ids could collide with another article's id."""
+
+
 def article_documents(article: Article, entities: ArticleEntities) -> list[dict[str, Any]]:
-    """The article document first, then its parts in order."""
+    """The article document first, then its parts in order. Raises ``BadArticleId`` for an id that
+    the schema would have refused (an Article built in code), rather than risk a collision."""
+    if not ARTICLE_ID.match(article.id):
+        raise BadArticleId(f"article id {article.id[:80]!r} is not 1-200 of A-Z a-z 0-9 _ . : -")
     published = article.published_at.isoformat() if article.published_at else None
     all_mentions = [m for part in entities.parts for m in part]
     common = {
@@ -87,7 +109,7 @@ def article_documents(article: Article, entities: ArticleEntities) -> list[dict[
         credit = part.credit
         docs.append(
             {
-                "_id": f"{article.id}-{position}",
+                "_id": part_id(article.id, position),
                 "doc_type": "part",
                 **common,
                 "kind": part.kind,

@@ -12,8 +12,9 @@ node's indexing. Output keeps the input's order, and at most a few batches per w
 flight, so memory stays flat whatever the corpus size.
 
 Rejections and warnings are the same as ``service.ingest.sources.read_paths`` reports (file, line,
-reason); the per-line checks of ``read_jsonl`` are repeated here because the line, not the file,
-is the unit of work that is shipped to a worker.
+reason): the main process reads lines with ``iter_jsonl_lines`` (bounded) and the workers parse
+them with ``article_of_line``, the very functions ``read_jsonl`` uses, because the line, not the
+file, is the unit of work that is shipped to a worker.
 
     with Pipeline("hebrew-news-v3-…", workers=2) as pipeline:
         summary = pipeline.load(es, paths, chunk_size=500)
@@ -23,8 +24,6 @@ is the unit of work that is shipped to a worker.
 
 from __future__ import annotations
 
-import gzip
-import json
 import multiprocessing
 import os
 from collections import deque
@@ -33,19 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema.exceptions import best_match
-
 from service.entities.extractor import EntityExtractor
 from service.indexer import IndexSummary, bulk_load
 from service.ingest.sources import (
     JSONL_SUFFIXES,
-    MAX_JSONL_LINE_BYTES,
-    BadRecord,
     Rejection,
-    article_from_record,
-    expand_paths,
-    read_scraped_file,
-    record_validator,
+    article_of_file,
+    article_of_line,
+    iter_jsonl_lines,
+    walk_paths,
 )
 from service.model import Article
 
@@ -91,55 +86,29 @@ def _init_worker(
     _worker["extractor"] = extractor_factory() if extractor_factory else default_extractor()
 
 
-def _article_of_line(path: str, number: int, raw: bytes, allow_undated: bool) -> Article | Rejection:
-    """One JSON Lines line → an Article or the reason it is rejected (as ``read_jsonl`` does)."""
-    if len(raw) > MAX_JSONL_LINE_BYTES:
-        return Rejection(path, number, f"line is {len(raw):,} bytes, over the {MAX_JSONL_LINE_BYTES:,} limit")
-    try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError:
-        return Rejection(path, number, "not UTF-8 (JSON Lines must be UTF-8)")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Rejection(path, number, f"broken JSON: {exc.msg} at column {exc.colno}")
-    error = best_match(record_validator(allow_undated).iter_errors(record))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "record"
-        return Rejection(path, number, f"schema: {where}: {error.message[:200]}")
-    try:
-        return article_from_record(record, origin=f"{path}:{number}", allow_undated=allow_undated)
-    except BadRecord as exc:
-        return Rejection(path, number, str(exc))
-
-
-def _article_of_file(path: str, allow_undated: bool) -> Article | Rejection:
-    try:
-        return read_scraped_file(Path(path), allow_undated=allow_undated)
-    except (BadRecord, ValueError) as exc:
-        return Rejection(path, None, str(exc))
-    except OSError as exc:
-        return Rejection(path, None, f"cannot read: {exc.strerror or exc}")
-
-
 def _prepare(items: list[Item]) -> BatchResult:
     """Parse, normalise and extract a batch; the documents come back with ``_index`` set."""
-    from service.documents import article_documents, extract_entities
+    from service.documents import BadArticleId, article_documents, extract_entities
 
     index, allow_undated, extractor = _worker["index"], _worker["allow_undated"], _worker["extractor"]
     result = BatchResult([], 0, 0, [], [])
     for item in items:
         if item[0] == "line":
-            found = _article_of_line(item[1], item[2], item[3], allow_undated)
+            found = article_of_line(item[1], item[2], item[3], allow_undated=allow_undated)
         else:
-            found = _article_of_file(item[1], allow_undated)
+            found = article_of_file(item[1], allow_undated=allow_undated)
+        if isinstance(found, Article):
+            try:
+                docs = article_documents(found, extract_entities(found, extractor))
+            except BadArticleId as exc:
+                found = Rejection(item[1], item[2] if item[0] == "line" else None, str(exc))
         if isinstance(found, Rejection):
             result.rejections.append(found)
             continue
         result.articles += 1
         result.parts += len(found.parts)
         result.warnings.extend((found.origin, w) for w in found.warnings)
-        for doc in article_documents(found, extract_entities(found, extractor)):
+        for doc in docs:
             doc["_index"] = index
             result.actions.append(doc)
     return result
@@ -149,20 +118,20 @@ def _prepare(items: list[Item]) -> BatchResult:
 
 
 def _items(paths: Iterable[str | Path], rejections: list[Rejection]) -> Iterator[Item]:
-    """The work in ``paths``, cheaply: raw non-blank lines of JSON Lines files, names of the others.
-    A file that cannot be read becomes a rejection (as in ``read_paths``)."""
-    for path in expand_paths(paths):
-        if not path.name.endswith(JSONL_SUFFIXES):
+    """The work in ``paths``, cheaply: raw non-blank lines of JSON Lines files (read by the bounded
+    reader of ``service.ingest.sources``, so a bomb or a huge line costs no memory), names of the
+    others. What cannot be walked or read becomes a rejection, as in ``read_paths``."""
+    for path in walk_paths(paths):
+        if isinstance(path, Rejection):
+            rejections.append(path)
+        elif not path.name.endswith(JSONL_SUFFIXES):
             yield ("file", str(path))
-            continue
-        opener = gzip.open if path.suffix == ".gz" else open
-        try:
-            with opener(path, "rb") as f:
-                for number, raw in enumerate(f, start=1):
-                    if raw.strip():
-                        yield ("line", str(path), number, raw)
-        except OSError as exc:  # unreadable, or a broken gzip stream
-            rejections.append(Rejection(str(path), None, f"cannot read: {exc}"))
+        else:
+            for line in iter_jsonl_lines(path):
+                if isinstance(line, Rejection):
+                    rejections.append(line)
+                else:
+                    yield ("line", str(path), *line)
 
 
 def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
