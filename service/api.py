@@ -8,6 +8,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from service import get_es, get_settings, search_articles
 from service.articles import get_article
+from service.errors import RETRY_AFTER_SECONDS
 from service.openapi import openapi_document
 from service.search.parser import parse_search_args
 from service.suggest import parse_suggest_args, suggest
@@ -49,7 +50,7 @@ def health():
         index_ready = bool(es.indices.exists_alias(name=settings.es_index))
     except (ESConnectionError, ConnectionTimeout) as exc:
         body = {"status": "unavailable", "elasticsearch": {"reachable": False, "error": type(exc).__name__}}
-        return jsonify(body), 503
+        return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     ok = cluster["status"] in ("green", "yellow")
     body = {
         "status": "ok" if ok else "degraded",
@@ -60,4 +61,6 @@ def health():
         },
         "index": {"alias": settings.es_index, "exists": index_ready},
     }
-    return jsonify(body), 200 if ok else 503
+    if ok:
+        return jsonify(body), 200
+    return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -12,9 +13,68 @@ from service.normalize import normalize
 from service.search.query import PART_FIELDS
 
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
-MAX_PARTS = 1000
+# Every part is returned, a page of PARTS_PAGE at a time, up to MAX_PARTS (far above ingest's own cap
+# on parts per article); past it the answer says so (parts_truncated) instead of silently cutting at
+# the first page, as it did at 1,000.
+PARTS_PAGE = 1000
+MAX_PARTS = 10_000
 RELATED = 5
 LIKE_CHARS = 5000  # enough text to find the article's subject, bounded for long ones
+LINK_SCHEMES = ("http", "https")
+
+
+def safe_link(url: object) -> str | None:
+    """The URL if a page may link to it (http or https with a host), else None: a ``javascript:`` or
+    ``data:`` URL stored by another writer is shown by the API as data, never linked by a page."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parsed = urlsplit(url.strip())
+    except ValueError:  # e.g. "http://[not-an-address"
+        return None
+    return url.strip() if parsed.scheme.lower() in LINK_SCHEMES and parsed.netloc else None
+
+
+def _part(hit: dict[str, Any]) -> dict[str, Any]:
+    src = hit["_source"]
+    return {
+        "id": hit["_id"],
+        "kind": src.get("kind"),
+        "position": src.get("position"),
+        "heading": src.get("display_heading"),
+        "text": src.get("display_text") or "",
+        "credit": src.get("credit"),
+        "credit_people": src.get("credit_people", []),
+        "credit_agencies": src.get("credit_agencies", []),
+        "entity_ids": src.get("part_entity_ids", []),
+    }
+
+
+def article_parts(es: Elasticsearch, index: str, article_id: str) -> tuple[list[dict[str, Any]], int]:
+    """The article's parts in order (at most MAX_PARTS) and how many it has, paging with
+    ``search_after`` on the position (unique within an article)."""
+    query = {"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}}
+    parts: list[dict[str, Any]] = []
+    total = 0
+    after: list[Any] | None = None
+    while len(parts) < MAX_PARTS:
+        response = es.search(
+            index=index,
+            query=query,
+            sort=[{"position": "asc"}],
+            size=min(PARTS_PAGE, MAX_PARTS - len(parts)),
+            _source=PART_FIELDS,
+            track_total_hits=after is None,
+            **({"search_after": after} if after else {}),
+        )
+        hits = response["hits"]["hits"]
+        if after is None:
+            total = response["hits"]["total"]["value"]
+        parts += [_part(hit) for hit in hits]
+        if len(hits) < PARTS_PAGE or len(parts) >= total:
+            break
+        after = hits[-1]["sort"]
+    return parts, max(total, len(parts))
 
 
 def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any] | None:
@@ -22,42 +82,28 @@ def get_article(es: Elasticsearch, index: str, article_id: str) -> dict[str, Any
         return None
     try:
         doc = es.get(index=index, id=article_id)
-    except NotFoundError:
-        return None
+    except NotFoundError as exc:
+        if not isinstance(exc.body, dict) or "error" not in exc.body:
+            return None  # no such document
+        raise  # no such index: the error handlers make it a 503
     src = doc["_source"]
     if src.get("doc_type") != "article":
         return None
-    parts = es.search(
-        index=index,
-        query={"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}},
-        sort=[{"position": "asc"}],
-        size=MAX_PARTS,
-        _source=PART_FIELDS,
-    )
+    parts, parts_total = article_parts(es, index, article_id)
     article = {
         "id": article_id,
         "title": src.get("display_title"),
         "lead": src.get("display_lead"),
         "url": src.get("url"),
+        "link": safe_link(src.get("url")),
         "source": src.get("source"),
         "published_at": src.get("published_at"),
         "authors": src.get("authors", []),
         "language": src.get("language"),
         "entities": src.get("entity_counts", []),
-        "parts": [
-            {
-                "id": hit["_id"],
-                "kind": hit["_source"]["kind"],
-                "position": hit["_source"]["position"],
-                "heading": hit["_source"].get("display_heading"),
-                "text": hit["_source"]["display_text"],
-                "credit": hit["_source"].get("credit"),
-                "credit_people": hit["_source"].get("credit_people", []),
-                "credit_agencies": hit["_source"].get("credit_agencies", []),
-                "entity_ids": hit["_source"].get("part_entity_ids", []),
-            }
-            for hit in parts["hits"]["hits"]
-        ],
+        "parts": parts,
+        "parts_total": parts_total,
+        "parts_truncated": len(parts) < parts_total,
     }
     article["related"] = related_articles(es, index, article)
     return article
@@ -67,7 +113,12 @@ def related_articles(es: Elasticsearch, index: str, article: dict[str, Any]) -> 
     """Other articles on the same subject: parts whose stems are like this article's words
     (``more_like_this``), ranked higher when they name the same people, places and organisations;
     one per article, best first."""
-    like = normalize(" ".join([article["title"] or "", *(p["text"] for p in article["parts"])]))[:LIKE_CHARS]
+    text = article["title"] or ""
+    for part in article["parts"]:
+        if len(text) >= LIKE_CHARS:
+            break
+        text += " " + part["text"][:LIKE_CHARS]
+    like = normalize(text)[:LIKE_CHARS]
     entity_ids = [e["id"] for e in sorted(article["entities"], key=lambda e: -e["count"])[:10]]
     response = es.search(
         index=index,

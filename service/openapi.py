@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.search.parser import ENTITY_TYPES, KIND_GROUPS, KINDS, MAX_QUERY_LENGTH, MAX_SIZE, SORTS
+from service.search.parser import (
+    EARLIEST_DATE,
+    ENTITY_TYPES,
+    KIND_GROUPS,
+    KINDS,
+    MAX_QUERY_LENGTH,
+    MAX_SIZE,
+    SORTS,
+)
 
 _ERROR = {
     "type": "object",
@@ -116,7 +124,11 @@ _ARTICLE = {
         "id": {"type": "string"},
         "title": {"type": ["string", "null"]},
         "lead": {"type": ["string", "null"]},
-        "url": {"type": ["string", "null"]},
+        "url": {"type": ["string", "null"], "description": "As stored; not necessarily a web address"},
+        "link": {
+            "type": ["string", "null"],
+            "description": "The url when it is an http(s) address a page may link to, else null",
+        },
         "source": {"type": ["string", "null"]},
         "published_at": {"type": ["string", "null"]},
         "authors": {"type": "array", "items": {"type": "string"}},
@@ -133,7 +145,13 @@ _ARTICLE = {
                 },
             },
         },
-        "parts": {"type": "array", "items": {"type": "object"}},
+        "parts": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Every part in order, up to 10,000 (parts_truncated says when there are more)",
+        },
+        "parts_total": {"type": "integer", "description": "Parts the article has in the index"},
+        "parts_truncated": {"type": "boolean", "description": "True when parts holds fewer than parts_total"},
         "related": {
             "type": "array",
             "description": "Other articles on the same subject, best first",
@@ -154,7 +172,8 @@ _ARTICLE = {
 
 def _errors(*codes: int) -> dict[str, Any]:
     text = {
-        400: "A parameter is invalid; the message says which.",
+        400: "A parameter is invalid (the message says which), or Elasticsearch refused this request "
+        "(error 'search_rejected').",
         404: "Not found.",
         503: "Elasticsearch is unavailable; retry after the Retry-After header's seconds.",
     }
@@ -192,8 +211,16 @@ def openapi_document() -> dict[str, Any]:
             )
             for t in ENTITY_TYPES
         ),
-        _param("from", {"type": "string", "format": "date"}, "First day (YYYY-MM-DD, Israeli time)."),
-        _param("to", {"type": "string", "format": "date"}, "Last day (YYYY-MM-DD), not before 'from'."),
+        _param(
+            "from",
+            {"type": "string", "format": "date"},
+            f"First day (YYYY-MM-DD, Israeli time), from {EARLIEST_DATE} to tomorrow.",
+        ),
+        _param(
+            "to",
+            {"type": "string", "format": "date"},
+            f"Last day (YYYY-MM-DD), not before 'from', from {EARLIEST_DATE} to tomorrow.",
+        ),
         _param(
             "kind",
             {"enum": [*KIND_GROUPS, *KINDS]},

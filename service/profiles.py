@@ -8,8 +8,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from service.search.parser import ENTITY_TYPES
-from service.search.query import TIME_ZONE, date_interval, lucene_escape
+from service.search.parser import ENTITY_TYPES, sane_date_range
+from service.search.query import TIME_ZONE, date_interval, histogram_window, lucene_escape
+from service.searching import day_range
 
 ENTITY_ID = re.compile(r"^(person|place|organisation|credit):[^|\s]{1,200}$")
 RELATED = 8
@@ -46,8 +47,14 @@ def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, A
                     }
                 },
             },
-            "first": {"min": {"field": "published_at", "format": "yyyy-MM-dd"}},
-            "last": {"max": {"field": "published_at", "format": "yyyy-MM-dd"}},
+            # Only sane dates: one dated 9999 made the page a 500 (see searching.DateExtent).
+            "sane": {
+                "filter": sane_date_range(),
+                "aggs": {
+                    "first": {"min": {"field": "published_at", "format": "strict_date"}},
+                    "last": {"max": {"field": "published_at", "format": "strict_date"}},
+                },
+            },
             **{
                 f"related_{t}": {"terms": {"field": f"entities.{t}", "size": RELATED + 1}}
                 for t in ENTITY_TYPES
@@ -58,7 +65,9 @@ def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, A
     total = response["hits"]["total"]["value"]
     if not total or not aggs["name"]["buckets"]:
         return None
-    first, last = aggs["first"].get("value_as_string"), aggs["last"].get("value_as_string")
+    sane = aggs["sane"]
+    days = day_range(sane["first"].get("value_as_string"), sane["last"].get("value_as_string"))
+    first, last = (days[0].isoformat(), days[1].isoformat()) if days else (None, None)
     return {
         "id": entity_id,
         "type": entity_type,
@@ -67,7 +76,7 @@ def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, A
         "mentions": int(aggs["mentions"]["this"]["count"]["value"]),
         "first": first,
         "last": last,
-        "timeline": _timeline(es, index, articles, first, last),
+        "timeline": _timeline(es, index, articles, days),
         "latest": [
             {
                 "article_id": h["_source"]["article_id"],
@@ -88,15 +97,15 @@ def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, A
     }
 
 
-def _timeline(es: Elasticsearch, index: str, articles: dict, first: str | None, last: str | None) -> dict:
-    if not first or not last:
+def _timeline(es: Elasticsearch, index: str, articles: dict, days: tuple[date, date] | None) -> dict:
+    if days is None:
         return {"interval": None, "buckets": []}
-    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    start, end = days
     interval = date_interval(start, end)
     response = es.search(
         index=index,
         size=0,
-        query=articles,
+        query={"bool": {"filter": [articles, histogram_window(start, end)]}},
         aggs={
             "dates": {
                 "date_histogram": {
@@ -104,7 +113,7 @@ def _timeline(es: Elasticsearch, index: str, articles: dict, first: str | None, 
                     "calendar_interval": interval,
                     "time_zone": TIME_ZONE,
                     "min_doc_count": 0,
-                    "extended_bounds": {"min": first, "max": last},
+                    "extended_bounds": {"min": start.isoformat(), "max": end.isoformat()},
                     "format": "yyyy-MM-dd",
                 }
             }

@@ -8,12 +8,21 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from service.search.parser import SearchRequest
+from service.search.parser import SearchRequest, sane_date_range
 from service.search.query import build_search, exclusion_clauses
 from service.search.result import shape_results
 from service.search.spelling import did_you_mean
 
 EXTENT_TTL_SECONDS = 60.0
+
+
+def day_range(first: str | None, last: str | None) -> tuple[date, date] | None:
+    """Two ``yyyy-MM-dd`` strings from the node → dates, or None when either is missing or not a
+    date Python can hold (a defence in depth behind the sane-range filter)."""
+    try:
+        return (date.fromisoformat(first), date.fromisoformat(last)) if first and last else None
+    except ValueError:
+        return None
 
 
 class DateExtent:
@@ -29,22 +38,19 @@ class DateExtent:
         cached = self._cache.get(index)
         if cached and time.monotonic() - cached[0] < self.ttl:
             return cached[1]
+        # Only sane dates count: one article dated 9999-12-31 (+10000-01-01 in UTC) made every
+        # search a 500 (Python's date cannot hold it) and would stretch the histogram over millennia.
         response = es.search(
             index=index,
             size=0,
-            query={"term": {"doc_type": "article"}},
+            query={"bool": {"filter": [{"term": {"doc_type": "article"}}, sane_date_range()]}},
             aggs={
-                "first": {"min": {"field": "published_at", "format": "yyyy-MM-dd"}},
-                "last": {"max": {"field": "published_at", "format": "yyyy-MM-dd"}},
+                "first": {"min": {"field": "published_at", "format": "strict_date"}},
+                "last": {"max": {"field": "published_at", "format": "strict_date"}},
             },
         )
         aggs = response["aggregations"]
-        extent = None
-        if aggs["first"].get("value") is not None:
-            extent = (
-                date.fromisoformat(aggs["first"]["value_as_string"]),
-                date.fromisoformat(aggs["last"]["value_as_string"]),
-            )
+        extent = day_range(aggs["first"].get("value_as_string"), aggs["last"].get("value_as_string"))
         self._cache[index] = (time.monotonic(), extent)
         return extent
 

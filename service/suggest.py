@@ -12,10 +12,11 @@ from elasticsearch import Elasticsearch
 from werkzeug.datastructures import MultiDict
 
 from service.normalize import normalize
-from service.search.parser import ENTITY_TYPES, InvalidRequest
+from service.search.parser import ENTITY_TYPES, InvalidRequest, int_arg
 from service.search.query import lucene_escape
 
 MAX_PREFIX = 50
+MAX_SIZE = 20
 
 
 def parse_suggest_args(args: MultiDict[str, str]) -> tuple[str, int]:
@@ -24,10 +25,7 @@ def parse_suggest_args(args: MultiDict[str, str]) -> tuple[str, int]:
         raise InvalidRequest("'prefix' is required")
     if len(prefix) > MAX_PREFIX:
         raise InvalidRequest(f"'prefix' is longer than {MAX_PREFIX} characters")
-    raw = args.get("size") or "8"
-    if not raw.isdigit() or not 1 <= int(raw) <= 20:
-        raise InvalidRequest(f"'size' must be between 1 and 20, got {raw[:20]!r}")
-    return prefix, int(raw)
+    return prefix, int_arg(args, "size", 8, 1, MAX_SIZE)
 
 
 def suggest(es: Elasticsearch, index: str, prefix: str, size: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from service.model import EARLIEST_PUBLISHED, latest_published
 from service.normalize import normalize
 from service.search.stopwords import QUESTION_WORDS
 
@@ -25,7 +26,28 @@ KIND_GROUPS = {"section": ("title", "lead", "body"), "caption": ("caption",)}
 ENTITY_TYPES = ("person", "place", "organisation", "credit")
 MAX_FILTER_VALUES = 20
 SORTS = ("relevance", "newest", "oldest")
-MIN_DATE, MAX_DATE = date(1800, 1, 1), date(2100, 12, 31)
+# The sane publication dates (issue 12), defined once in service.model: what ingest accepts, what a
+# query may ask for, and what the date histogram and extents consider. Anything else in the index
+# (an old index, another writer) is left out of them rather than breaking every search.
+EARLIEST_DATE = EARLIEST_PUBLISHED
+
+
+def latest_date() -> date:
+    """The last day a query may name: ingest's latest publication time (now plus a day), in UTC."""
+    return latest_published().date()
+
+
+def sane_date_range() -> dict[str, dict[str, str]]:
+    """A ``range`` query on ``published_at`` that keeps only sane dates."""
+    return {
+        "range": {
+            "published_at": {
+                "gte": EARLIEST_DATE.isoformat(),
+                "lte": f"{latest_date().isoformat()}||/d",  # to the end of that day
+                "format": "strict_date",
+            }
+        }
+    }
 
 
 class InvalidRequest(ValueError):
@@ -97,14 +119,18 @@ def parse_query(q: str) -> ParsedQuery:
     )
 
 
-def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
+_ASCII_INT = re.compile(r"-?[0-9]{1,12}")
+
+
+def int_arg(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole number in ASCII digits: str.isdigit() and int() also take '²', '٣', '１' and '1_0',
+    which either crashed (int('²')) or slipped through as other numbers."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidRequest(f"'{name}' must be a whole number, got {raw[:40]!r}") from None
+    if not _ASCII_INT.fullmatch(raw):
+        raise InvalidRequest(f"'{name}' must be a whole number (digits 0-9), got {raw[:40]!r}")
+    value = int(raw)
     if not low <= value <= high:
         raise InvalidRequest(f"'{name}' must be between {low} and {high}, got {value}")
     return value
@@ -120,8 +146,8 @@ def _date(args: MultiDict[str, str], name: str) -> date | None:
         value = None
     if value is None or len(raw) != 10:
         raise InvalidRequest(f"'{name}' must be a date as YYYY-MM-DD, got {raw[:40]!r}")
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise InvalidRequest(f"'{name}' must be between {MIN_DATE} and {MAX_DATE}")
+    if not EARLIEST_DATE <= value <= latest_date():
+        raise InvalidRequest(f"'{name}' must be between {EARLIEST_DATE} and {latest_date()}, got {raw}")
     return value
 
 
@@ -159,8 +185,8 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
     if len(raw_q) > MAX_QUERY_LENGTH:
         raise InvalidRequest(f"'q' is longer than {MAX_QUERY_LENGTH} characters")
     q = normalize(raw_q)
-    size = _int(args, "size", 10, 1, MAX_SIZE)
-    page = _int(args, "page", 1, 1, MAX_RESULT_WINDOW)
+    size = int_arg(args, "size", 10, 1, MAX_SIZE)
+    page = int_arg(args, "page", 1, 1, MAX_RESULT_WINDOW)
     if page * size > MAX_RESULT_WINDOW:
         raise InvalidRequest(f"'page' goes beyond the first {MAX_RESULT_WINDOW} results; narrow the search")
     date_from, date_to = _date(args, "from"), _date(args, "to")

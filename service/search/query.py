@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from service.search.parser import ENTITY_TYPES, SearchRequest
@@ -42,6 +42,11 @@ FACET_CANDIDATES = 3 * FACET_SIZE
 # selected values, and browsing (counted on article documents), dates and totals.
 FACET_SAMPLE = 5000
 SNIPPETS_PER_ARTICLE = 3
+# Highlighting re-analyses a part's text at search time. Past index.highlight.max_analyzed_offset
+# (1,000,000 characters) the node refuses the whole search (400, which was our 500); with this in the
+# request it highlights the first characters and leaves the rest unhighlighted instead. Ingest splits
+# paragraphs far below it, so only a part that bypassed ingest is ever truncated, at a bounded cost.
+HIGHLIGHT_MAX_ANALYZED_OFFSET = 100_000
 SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
 PART_FIELDS = [
     "kind",
@@ -205,6 +210,24 @@ def date_interval(start: date, end: date) -> str:
     return "year"
 
 
+def histogram_window(start: date, end: date) -> dict[str, Any]:
+    """A filter for the date histogram's documents: its own dates, with a day of slack each side (the
+    extent is in UTC days, buckets in Israeli days), so every sane document is counted as before
+    while one dated 9999 no longer stretches a daily histogram over eight millennia (too many
+    buckets, and dates Python cannot hold). A filter rather than ``hard_bounds``, which the node
+    rounds down to the interval and so drops the last month or year."""
+    return {
+        "range": {
+            "published_at": {
+                "gte": (start - timedelta(days=1)).isoformat(),
+                "lt": (end + timedelta(days=2)).isoformat(),
+                "time_zone": TIME_ZONE,
+                "format": "strict_date",
+            }
+        }
+    }
+
+
 def histogram_bounds(req: SearchRequest, extent: tuple[date, date] | None) -> tuple[date, date] | None:
     """The histogram's range: the selected dates, completed by the index's first and last dates."""
     if req.date_from and req.date_to:
@@ -227,7 +250,8 @@ def _dates(req: SearchRequest, bounds: tuple[date, date], on_articles: bool = Fa
         },
         **({} if on_articles else {"aggs": ARTICLES}),
     }
-    return {"filter": _scope(filters(req), on_articles), "aggs": {"histogram": histogram}}
+    window = [*filters(req), histogram_window(*bounds)]
+    return {"filter": _scope(window, on_articles), "aggs": {"histogram": histogram}}
 
 
 def build_search(
@@ -253,6 +277,7 @@ def build_search(
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
+            "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
             "fields": {
                 "text": {
                     "matched_fields": ["text", "text.stem"],

@@ -24,13 +24,13 @@ def _snippet(part: dict[str, Any]) -> dict[str, Any]:
     highlighted = part.get("highlight", {}).get("text")
     return {
         "id": part["_id"],
-        "kind": src["kind"],
-        "position": src["position"],
+        "kind": src.get("kind"),
+        "position": src.get("position"),
         "heading": src.get("display_heading"),
         # HTML: highlighted fragments of the normalised text, article text escaped, matches in
         # <mark>. Without highlights (browsing), the start of the display text, also escaped.
         "html": highlighted or None,
-        "text": src["display_text"],
+        "text": src.get("display_text") or "",
         "credit": src.get("credit"),
         "credit_people": src.get("credit_people", []),
         "credit_agencies": src.get("credit_agencies", []),
@@ -108,7 +108,7 @@ def shape_results(
                 "published_at": src.get("published_at"),
                 "entities": entity_refs(src.get("entities")),
                 # The title is shown as the result's heading; as a snippet it would only repeat it.
-                "snippets": [_snippet(p) for p in parts if p["_source"]["kind"] != "title"]
+                "snippets": [_snippet(p) for p in parts if p["_source"].get("kind") != "title"]
                 or [_snippet(p) for p in parts],
                 "score": hit.get("_score"),
             }
