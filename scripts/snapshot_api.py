@@ -33,8 +33,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import benchlib  # noqa: E402
-from benchlib import ROOT  # noqa: E402
+import benchlib
+from benchlib import ROOT
 
 CORPUS = ROOT.parent / "shared" / "data" / "corpus"
 ARTICLES = 2_000
@@ -60,7 +60,7 @@ SEARCHES: list[dict[str, str]] = [
     {"q": "S-400"},
     {"q": "אל-קאעידה"},
     {"q": "לפוטין"},
-    {"q": "ארה\"ב"},
+    {"q": 'ארה"ב'},
     {"q": "בית המשפט העליון"},
     {"q": "חברת הייטק ישראלית גייסה"},
     {"q": "שלום", "from": "2015-01-01", "to": "2015-06-30"},
