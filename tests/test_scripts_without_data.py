@@ -20,6 +20,7 @@ SCRIPTS = [
     ["bench_index.py"],
     ["bench_query.py"],
     ["bench_load.py"],
+    ["snapshot_api.py", "--check", "docs/api-snapshot.sha256"],
 ]
 
 
