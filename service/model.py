@@ -13,6 +13,21 @@ from service.normalize import normalize
 
 PartKind = Literal["title", "lead", "body", "caption"]
 
+# The facet types of the index (index_mappings/parts.json ``entities.<type>``): what the write side
+# fills and the read side counts, defined here once so that both agree.
+ENTITY_TYPES = ("person", "place", "organisation", "credit")
+
+
+def facet_value(entity_id: str, name: str) -> str:
+    """A facet value as stored: ``"<id>|<canonical name>"``, so that a bucket names its entity."""
+    return f"{entity_id}|{name}"
+
+
+def split_facet_value(value: str) -> tuple[str, str]:
+    """``"person:x|Name"`` → ``("person:x", "Name")``."""
+    entity_id, _, name = value.partition("|")
+    return entity_id, name
+
 # Publication dates outside this range are refused at ingest, and by the query parser: a date
 # such as 9999-12-31T23:00-05:00 is year 10000 in UTC, which Python's dates cannot represent, so
 # one such article made every search that aggregates dates fail.
