@@ -1,5 +1,5 @@
 # The two commands: `make run` (the service on the bundled sample) and `make test` (the whole suite).
-.PHONY: run test lint es-start es-stop es-status venv venv-dev clean
+.PHONY: run test test-fast lint es-start es-stop es-status venv venv-dev clean
 
 run:
 	scripts/run.sh
@@ -10,6 +10,10 @@ test: venv-dev
 	scripts/install_nginx.sh
 	.venv/bin/ruff check .
 	.venv/bin/pytest
+
+# The tests that need no Elasticsearch node (the `es` marker): seconds, and no node is started.
+test-fast: venv-dev
+	.venv/bin/pytest -m "not es"
 
 lint: venv-dev
 	.venv/bin/ruff check .

@@ -1,7 +1,8 @@
 """Regenerate index_mappings/hunspell/he_IL_names.dic from the gazetteer.
 
-Run after editing service/entities/data/*.yaml (tests/test_entities_hunspell.py fails while the
-committed file is stale), then restart the node: `scripts/elasticsearch.sh stop && ... start`.
+Run after editing service/entities/data/*.yaml
+(tests/entities/test_index.py::test_committed_names_dictionary_is_current fails while the committed file
+is stale), then restart the node: `scripts/elasticsearch.sh stop && ... start`.
 """
 
 from __future__ import annotations

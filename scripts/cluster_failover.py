@@ -30,7 +30,7 @@ from elasticsearch import Elasticsearch  # noqa: E402
 from service import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.es import ensure_alias  # noqa: E402
-from service.indexer import index_articles  # noqa: E402
+from service.indexing.loader import index_articles  # noqa: E402
 from service.ingest.sources import read_paths  # noqa: E402
 from service.model import Article, Part  # noqa: E402
 

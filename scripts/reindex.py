@@ -1,7 +1,7 @@
 """Rebuild the search index with zero downtime: `python scripts/reindex.py PATH... [--keep 1]`.
 
 The same as `flask --app service reindex`; configuration comes from the environment (ES_URL,
-ES_INDEX, credentials). See service/reindex.py for how the swap and the clean-up work.
+ES_INDEX, credentials). See service/indexing/reindex.py for how the swap and the clean-up work.
 """
 
 from __future__ import annotations

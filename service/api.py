@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from elastic_transport import ConnectionError as ESConnectionError
 from elastic_transport import ConnectionTimeout
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
-from service import get_es, get_settings, search_articles
-from service.articles import get_article
 from service.errors import RETRY_AFTER_SECONDS
+from service.es import get_es, get_settings
 from service.openapi import openapi_document
+from service.search.article import get_article
 from service.search.parser import parse_search_args
-from service.suggest import parse_suggest_args, suggest
+from service.search.request import SearchRequest
+from service.search.searching import run_search
+from service.search.suggest import suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+def _search(req: SearchRequest) -> dict:
+    """A validated search against the configured alias, with the app's cached date extent."""
+    return run_search(get_es(), get_settings().es_index, req, current_app.extensions["date_extent"])
+
+
 @bp.get("/search")
 def search():
-    return jsonify(search_articles(parse_search_args(request.args)))
+    return jsonify(_search(parse_search_args(request.args)))
 
 
 @bp.get("/articles/<article_id>")
@@ -31,8 +38,7 @@ def article(article_id: str):
 
 @bp.get("/suggest")
 def suggestions():
-    prefix, size = parse_suggest_args(request.args)
-    return jsonify(suggest(get_es(), get_settings().es_index, prefix, size))
+    return jsonify(suggest(get_es(), get_settings().es_index, request.args))
 
 
 @bp.get("/openapi.json")

@@ -10,7 +10,7 @@ from elasticsearch import ApiError
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from service.search.parser import InvalidRequest
+from service.search.request import InvalidRequest
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
+from flask import Flask, current_app
 
 from service.config import Settings
 
@@ -21,6 +22,21 @@ def make_client(settings: Settings) -> Elasticsearch:
     from service.breaker import BreakerTransport
 
     return Elasticsearch(**settings.client_options(), transport_class=BreakerTransport)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Keep the settings and the client on the application (Flask's ``init_app`` pattern)."""
+    app.config["SETTINGS"] = settings
+    app.extensions["elasticsearch"] = make_client(settings)
+
+
+def get_es() -> Elasticsearch:
+    """The application's client (one per process, shared by its threads)."""
+    return current_app.extensions["elasticsearch"]
+
+
+def get_settings() -> Settings:
+    return current_app.config["SETTINGS"]
 
 
 def load_index_definition(name: str = "parts") -> dict[str, Any]:

@@ -15,17 +15,7 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
-
-def security_headers() -> dict[str, str]:
-    """The headers ``service._security_headers`` puts on every Flask response."""
-    from service import CONTENT_SECURITY_POLICY
-
-    return {
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "strict-origin-when-cross-origin",
-        "X-Frame-Options": "DENY",
-    }
+from service.headers import SECURITY_HEADERS
 
 
 class _Captured:
@@ -59,7 +49,7 @@ def error_response(status_line: str, path: str | None) -> bytes:
         "Connection": "close",
         "Content-Type": content_type,
         "Content-Length": str(len(body)),
-        **security_headers(),
+        **SECURITY_HEADERS,
     }
     head = f"HTTP/1.1 {status_line}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
     return head.encode("latin-1") + body

@@ -28,6 +28,7 @@ def split_facet_value(value: str) -> tuple[str, str]:
     entity_id, _, name = value.partition("|")
     return entity_id, name
 
+
 # Publication dates outside this range are refused at ingest, and by the query parser: a date
 # such as 9999-12-31T23:00-05:00 is year 10000 in UTC, which Python's dates cannot represent, so
 # one such article made every search that aggregates dates fail.

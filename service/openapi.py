@@ -1,29 +1,30 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``.
 
-Kept beside the code it describes; ``tests/test_openapi.py`` checks every response of the API
-against it, and schemathesis can fuzz the API from it.
+Kept beside the code it describes; ``tests/test_fuzz.py`` fuzzes the API from it with schemathesis
+(every answer checked against it), and ``tests/search/test_features.py`` reads it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from service.search.parser import (
-    EARLIEST_DATE,
-    ENTITY_TYPES,
-    KIND_GROUPS,
-    KINDS,
-    MAX_QUERY_LENGTH,
-    MAX_SIZE,
-    SORTS,
-)
+from service.model import ENTITY_TYPES
+from service.search.dates import EARLIEST_DATE
+from service.search.parser import KIND_GROUPS, KINDS, MAX_QUERY_LENGTH, MAX_SIZE, SORTS
+
+_TEXT = {"type": ["string", "null"]}  # a string, or null when absent
+
+
+def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
 
 _ERROR = {
     "type": "object",
     "required": ["error", "message"],
     "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
 }
-_REF = {"id": {"type": "string"}, "name": {"type": ["string", "null"]}}
+_REF = {"id": {"type": "string"}, "name": _TEXT}
 _ENTITY_REFS = {
     "type": "object",
     "properties": {
@@ -37,14 +38,14 @@ _SNIPPET = {
         "id": {"type": "string"},
         "kind": {"enum": list(KINDS)},
         "position": {"type": "integer"},
-        "heading": {"type": ["string", "null"]},
+        "heading": _TEXT,
         "html": {
             "type": ["array", "null"],
             "items": {"type": "string"},
             "description": "Highlighted fragments: article text HTML-escaped, matches in <mark>.",
         },
         "text": {"type": "string"},
-        "credit": {"type": ["string", "null"]},
+        "credit": _TEXT,
         "credit_people": {"type": "array", "items": {"type": "string"}},
         "credit_agencies": {"type": "array", "items": {"type": "string"}},
         "entity_ids": {"type": "array", "items": {"type": "string"}},
@@ -76,20 +77,19 @@ _SEARCH_RESULT = {
         "took_ms": {"type": ["integer", "null"]},
         "results": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["article_id", "title", "snippets", "entities"],
-                "properties": {
+            "items": _object(
+                ["article_id", "title", "snippets", "entities"],
+                {
                     "article_id": {"type": "string"},
-                    "title": {"type": ["string", "null"]},
-                    "url": {"type": ["string", "null"]},
-                    "source": {"type": ["string", "null"]},
-                    "published_at": {"type": ["string", "null"]},
+                    "title": _TEXT,
+                    "url": _TEXT,
+                    "source": _TEXT,
+                    "published_at": _TEXT,
                     "entities": _ENTITY_REFS,
                     "snippets": {"type": "array", "items": _SNIPPET},
                     "score": {"type": ["number", "null"]},
                 },
-            },
+            ),
         },
         "facets": {
             "type": "object",
@@ -104,8 +104,8 @@ _SEARCH_RESULT = {
             "required": ["interval", "buckets"],
             "properties": {
                 "interval": {"enum": ["day", "week", "month", "year", None]},
-                "from": {"type": ["string", "null"]},
-                "to": {"type": ["string", "null"]},
+                "from": _TEXT,
+                "to": _TEXT,
                 "buckets": {
                     "type": "array",
                     "items": {
@@ -117,22 +117,21 @@ _SEARCH_RESULT = {
         },
     },
 }
-_ARTICLE = {
-    "type": "object",
-    "required": ["id", "title", "parts", "entities"],
-    "properties": {
+_ARTICLE = _object(
+    ["id", "title", "parts", "entities"],
+    {
         "id": {"type": "string"},
-        "title": {"type": ["string", "null"]},
-        "lead": {"type": ["string", "null"]},
+        "title": _TEXT,
+        "lead": _TEXT,
         "url": {"type": ["string", "null"], "description": "As stored; not necessarily a web address"},
         "link": {
             "type": ["string", "null"],
             "description": "The url when it is an http(s) address a page may link to, else null",
         },
-        "source": {"type": ["string", "null"]},
-        "published_at": {"type": ["string", "null"]},
+        "source": _TEXT,
+        "published_at": _TEXT,
         "authors": {"type": "array", "items": {"type": "string"}},
-        "language": {"type": ["string", "null"]},
+        "language": _TEXT,
         "entities": {
             "type": "array",
             "items": {
@@ -160,14 +159,14 @@ _ARTICLE = {
                 "required": ["id"],
                 "properties": {
                     "id": {"type": "string"},
-                    "title": {"type": ["string", "null"]},
-                    "published_at": {"type": ["string", "null"]},
-                    "source": {"type": ["string", "null"]},
+                    "title": _TEXT,
+                    "published_at": _TEXT,
+                    "source": _TEXT,
                 },
             },
         },
     },
-}
+)
 
 
 def _errors(*codes: int) -> dict[str, Any]:
@@ -195,8 +194,8 @@ def _param(name: str, schema: dict[str, Any], description: str, *, many: bool = 
     return param
 
 
-def openapi_document() -> dict[str, Any]:
-    search_params = [
+def _search_params() -> list[dict[str, Any]]:
+    return [
         _param(
             "q",
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
@@ -235,6 +234,74 @@ def openapi_document() -> dict[str, Any]:
             "size", {"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 10}, "Articles a page."
         ),
     ]
+
+
+def _get(operation: str, summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"get": {"summary": summary, "operationId": operation, **extra, "responses": responses}}
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_SUGGESTIONS = {
+    "type": "object",
+    "required": ["prefix", "entities", "terms"],
+    "properties": {
+        "prefix": {"type": "string"},
+        "entities": {"type": "array", "items": {"type": "object"}},
+        "terms": {"type": "array", "items": {"type": "object"}},
+    },
+}
+_PREFIX = {
+    "name": "prefix",
+    "in": "query",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 50},
+}
+_ARTICLE_ID = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _paths() -> dict[str, Any]:
+    suggest_size = _param(
+        "size", {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}, "Suggestions."
+    )
+    return {
+        "/api/search": _get(
+            "search",
+            "Search articles",
+            {"200": _json("Articles, facets and dates", _SEARCH_RESULT), **_errors(400, 503)},
+            parameters=_search_params(),
+        ),
+        "/api/articles/{article_id}": _get(
+            "article",
+            "One article with its parts and entities",
+            {"200": _json("The article", _ARTICLE), **_errors(404, 503)},
+            parameters=[_ARTICLE_ID],
+        ),
+        "/api/suggest": _get(
+            "suggest",
+            "Autocomplete: entity names and frequent title words",
+            {"200": _json("Suggestions", _SUGGESTIONS), **_errors(400, 503)},
+            parameters=[_PREFIX, suggest_size],
+        ),
+        "/api/health": _get(
+            "health",
+            "The service's view of Elasticsearch",
+            {
+                "200": _json("Searches can be served", {"type": "object"}),
+                "503": _json("Elasticsearch is unreachable or red", {"type": "object"}),
+            },
+        ),
+        "/api/openapi.json": _get(
+            "openapi",
+            "This document",
+            {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+        ),
+    }
+
+
+def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -242,98 +309,6 @@ def openapi_document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Full-text search over Hebrew news articles, with entity and date facets.",
         },
-        "paths": {
-            "/api/search": {
-                "get": {
-                    "summary": "Search articles",
-                    "operationId": "search",
-                    "parameters": search_params,
-                    "responses": {
-                        "200": {
-                            "description": "Articles, facets and dates",
-                            "content": {"application/json": {"schema": _SEARCH_RESULT}},
-                        },
-                        **_errors(400, 503),
-                    },
-                }
-            },
-            "/api/articles/{article_id}": {
-                "get": {
-                    "summary": "One article with its parts and entities",
-                    "operationId": "article",
-                    "parameters": [
-                        {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The article",
-                            "content": {"application/json": {"schema": _ARTICLE}},
-                        },
-                        **_errors(404, 503),
-                    },
-                }
-            },
-            "/api/suggest": {
-                "get": {
-                    "summary": "Autocomplete: entity names and frequent title words",
-                    "operationId": "suggest",
-                    "parameters": [
-                        {
-                            "name": "prefix",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 50},
-                        },
-                        _param(
-                            "size",
-                            {"type": "integer", "minimum": 1, "maximum": 20, "default": 8},
-                            "Suggestions.",
-                        ),
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "Suggestions",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["prefix", "entities", "terms"],
-                                        "properties": {
-                                            "prefix": {"type": "string"},
-                                            "entities": {"type": "array", "items": {"type": "object"}},
-                                            "terms": {"type": "array", "items": {"type": "object"}},
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        **_errors(400, 503),
-                    },
-                }
-            },
-            "/api/health": {
-                "get": {
-                    "summary": "The service's view of Elasticsearch",
-                    "operationId": "health",
-                    "responses": {
-                        "200": {
-                            "description": "Searches can be served",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                        "503": {
-                            "description": "Elasticsearch is unreachable or red",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                    },
-                }
-            },
-            "/api/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "openapi",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
-                }
-            },
-        },
+        "paths": _paths(),
         "components": {"schemas": {"Error": _ERROR}},
     }

@@ -7,12 +7,16 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from babel.dates import format_date
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from service import get_es, get_settings, search_articles
-from service.articles import get_article
-from service.profiles import entity_profile
-from service.search.parser import ENTITY_TYPES, SORTS, InvalidRequest, parse_search_args
+from service.es import get_es, get_settings
+from service.model import ENTITY_TYPES
+from service.search.article import get_article
+from service.search.entity import entity_profile
+from service.search.facets import DATE_FACET
+from service.search.parser import SORTS, parse_search_args
+from service.search.request import InvalidRequest
+from service.search.searching import run_search
 
 bp = Blueprint("web", __name__)
 
@@ -86,33 +90,8 @@ def helpers():
 
 
 def histogram_bars(dates: dict) -> list[dict]:
-    """Bars of the date histogram, each with the first and last day it covers (for its link)."""
-    from calendar import monthrange
-    from datetime import timedelta
-
-    bars = []
-    top = max((b["count"] for b in dates.get("buckets", [])), default=0) or 1
-    for b in dates.get("buckets", []):
-        start = date.fromisoformat(b["date"])
-        interval = dates.get("interval")
-        if interval == "week":
-            end = start + timedelta(days=6)
-        elif interval == "month":
-            end = start.replace(day=monthrange(start.year, start.month)[1])
-        elif interval == "year":
-            end = start.replace(month=12, day=31)
-        else:
-            end = start
-        bars.append(
-            {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "count": b["count"],
-                "height": b["count"] / top,
-                "label": hebrew_date(start.isoformat()),
-            }
-        )
-    return bars
+    """Bars of the date histogram, labelled with their first day in Hebrew."""
+    return DATE_FACET.bars(dates, label=hebrew_date)
 
 
 @bp.get("/")
@@ -121,7 +100,7 @@ def search_page():
         req = parse_search_args(request.args)
     except InvalidRequest as exc:
         return render_template("search.html", error=str(exc), result=None, req=None, args=request.args), 400
-    result = search_articles(req)
+    result = run_search(get_es(), get_settings().es_index, req, current_app.extensions["date_extent"])
     pages = max(1, -(-result["total"] // req.size))
     return render_template(
         "search.html",

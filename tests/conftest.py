@@ -3,6 +3,10 @@
 The node is started with ``scripts/elasticsearch.sh`` on its own port (ES_TEST_PORT, default 9250,
 so a development node on 9200 is left alone) and stopped at the end if this session started it.
 Set ES_TEST_URL to use a node you run yourself instead.
+
+Every test that needs a node is marked ``es``: those using these fixtures (all of them rest on ``es_url``)
+by ``pytest_collection_modifyitems`` below, and the modules that start a node of their own by their
+``pytestmark``. ``pytest -m "not es"`` runs the others and starts no node; ``pytest -m es`` runs the rest.
 """
 
 from __future__ import annotations
@@ -20,18 +24,21 @@ from elasticsearch import Elasticsearch
 from service import create_app
 from service.config import Settings
 from service.es import ensure_alias
-from service.indexer import index_articles
+from service.indexing.loader import index_articles
 from service.ingest.sources import read_paths
 from service.model import Article
+from tests.project import FIXTURE_ARTICLES, SAMPLES, es_script
 
-ROOT = Path(__file__).resolve().parent.parent
-ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
-SAMPLES = ROOT / "samples"
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``es`` whatever asks for the test node, so that no test can forget the marker."""
+    for item in items:
+        if "es_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.es)
 
 
 def _es_script(command: str, port: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ES_PORT": port, "ES_HEAP": os.environ.get("ES_TEST_HEAP", "512m")}
-    return subprocess.run([str(ES_SCRIPT), command], env=env, capture_output=True, text=True)
+    return es_script(command, port, heap=os.environ.get("ES_TEST_HEAP", "512m"))
 
 
 @pytest.fixture(scope="session")
@@ -75,9 +82,6 @@ def make_alias(es: Elasticsearch) -> Iterator:
         _drop_alias_indices(es, alias)
 
 
-FIXTURE_ARTICLES = ROOT / "tests" / "fixtures" / "articles.jsonl"
-
-
 @contextmanager
 def indexed_alias(es: Elasticsearch, prefix: str, paths: list[Path]) -> Iterator[str]:
     """A fresh alias holding the articles of ``paths``, indexed through the real pipeline, and
@@ -116,6 +120,16 @@ def client_for(es_url: str):
         app = create_app(Settings(es_url=url or es_url, es_index=alias, es_request_timeout=5))
         app.testing = True
         return app.test_client()
+
+    return make
+
+
+@pytest.fixture
+def cli_for(es_url: str):
+    """A Flask CLI runner for an app that indexes ``alias`` on the test node."""
+
+    def make(alias: str):
+        return create_app(Settings(es_url=es_url, es_index=alias)).test_cli_runner()
 
     return make
 

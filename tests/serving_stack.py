@@ -11,9 +11,8 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.project import ROOT
 
 
 def free_port() -> int:

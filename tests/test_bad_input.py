@@ -2,22 +2,20 @@
 or 400 with a message, never a 500. Also regression tests for what the fuzzer found."""
 
 import uuid
-from pathlib import Path
 
 import pytest
 
 from service.es import ensure_alias
-from service.indexer import index_articles
+from service.indexing.loader import index_articles
 from service.ingest.sources import read_paths
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.project import SAMPLES
 
 
 @pytest.fixture(scope="module")
 def alias(es):
     alias = f"test-bad-{uuid.uuid4().hex[:8]}"
     ensure_alias(es, alias)
-    assert not index_articles(es, alias, list(read_paths([ROOT / "samples"]))).failed
+    assert not index_articles(es, alias, list(read_paths([SAMPLES]))).failed
     yield alias
     for name in es.indices.get_alias(name=alias):
         es.indices.delete(index=name)

@@ -12,8 +12,8 @@ from werkzeug.serving import make_server
 
 from service import create_app
 from service.config import Settings
+from tests.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -15,19 +14,18 @@ from elasticsearch import Elasticsearch
 from service import create_app
 from service.config import Settings
 from service.es import ensure_alias
-from service.indexer import index_articles
+from service.indexing.loader import index_articles
 from service.ingest.sources import read_paths
+from tests.project import SAMPLES, es_script
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.es  # stops and restarts a node of its own
+
 PORT = os.environ.get("ES_FAULT_PORT", "9253")
 URL = f"http://127.0.0.1:{PORT}"
 
 
 def node(command: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ES_PORT": PORT, "ES_HEAP": "512m"}
-    return subprocess.run(
-        [str(ROOT / "scripts" / "elasticsearch.sh"), command], env=env, capture_output=True, text=True
-    )
+    return es_script(command, PORT)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +35,7 @@ def alias():
     es = Elasticsearch(URL, request_timeout=30)
     alias = f"test-faults-{uuid.uuid4().hex[:8]}"
     ensure_alias(es, alias)
-    assert not index_articles(es, alias, list(read_paths([ROOT / "samples"]))).failed
+    assert not index_articles(es, alias, list(read_paths([SAMPLES]))).failed
     yield alias
     if node("status").returncode != 0:
         node("start")

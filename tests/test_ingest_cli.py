@@ -2,21 +2,12 @@
 
 import json
 import shutil
-from pathlib import Path
 
-from service import create_app
-from service.config import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
+from tests.project import SAMPLES
 
 
-def runner_for(es_url: str, alias: str):
-    return create_app(Settings(es_url=es_url, es_index=alias)).test_cli_runner()
-
-
-def test_ingest_prints_one_article_per_line(es_url):
-    result = runner_for(es_url, "unused").invoke(args=["ingest", str(SAMPLES)])
+def test_ingest_prints_one_article_per_line(cli_for):
+    result = cli_for("unused").invoke(args=["ingest", str(SAMPLES)])
     assert result.exit_code == 0, result.stderr
     (line,) = result.stdout.splitlines()
     article = json.loads(line)
@@ -28,20 +19,20 @@ def test_ingest_prints_one_article_per_line(es_url):
     assert "read 1, parsed 1, rejected 0" in result.stderr
 
 
-def test_ingest_reports_rejections_and_exits_non_zero(es_url, tmp_path):
+def test_ingest_reports_rejections_and_exits_non_zero(cli_for, tmp_path):
     shutil.copy(SAMPLES / "000_905d7c85a112ab90.txt", tmp_path / "good.txt")
     shutil.copy(SAMPLES / "000_905d7c85a112ab90.json", tmp_path / "good.json")
     (tmp_path / "feed.jsonl").write_text("{broken\n")
-    result = runner_for(es_url, "unused").invoke(args=["ingest", str(tmp_path)])
+    result = cli_for("unused").invoke(args=["ingest", str(tmp_path)])
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 1
     assert "feed.jsonl:1: broken JSON" in result.stderr
     assert "read 2, parsed 1, rejected 1" in result.stderr
 
 
-def test_index_twice_leaves_the_same_document_count(es, es_url, make_alias, tmp_path):
+def test_index_twice_leaves_the_same_document_count(es, cli_for, make_alias, tmp_path):
     alias = make_alias()
-    runner = runner_for(es_url, alias)
+    runner = cli_for(alias)
     first = runner.invoke(args=["index", str(SAMPLES)])
     assert first.exit_code == 0, first.stderr
     count = es.count(index=alias)["count"]
@@ -52,32 +43,32 @@ def test_index_twice_leaves_the_same_document_count(es, es_url, make_alias, tmp_
     assert es.count(index=alias)["count"] == count
 
 
-def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, es_url, make_alias, tmp_path):
+def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, cli_for, make_alias, tmp_path):
     alias = make_alias()
     shutil.copy(SAMPLES / "000_905d7c85a112ab90.txt", tmp_path / "good.txt")
     shutil.copy(SAMPLES / "000_905d7c85a112ab90.json", tmp_path / "good.json")
     (tmp_path / "empty.txt").write_bytes(b"")
-    result = runner_for(es_url, alias).invoke(args=["index", str(tmp_path)])
+    result = cli_for(alias).invoke(args=["index", str(tmp_path)])
     assert result.exit_code == 1
     assert "empty.txt: empty file" in result.stderr
     assert "read 2, indexed 1 articles (17 documents), rejected 1" in result.stderr
     assert es.count(index=alias)["count"] == 17
 
 
-def test_indexed_caption_carries_people_and_agencies(es, es_url, make_alias):
+def test_indexed_caption_carries_people_and_agencies(es, cli_for, make_alias):
     alias = make_alias()
-    runner_for(es_url, alias).invoke(args=["index", "--sample"])
+    cli_for(alias).invoke(args=["index", "--sample"])
     hits = es.search(index=alias, query={"term": {"credit_people": "עמוס בן גרשום"}})["hits"]["hits"]
     assert len(hits) == 2
     assert all(h["_source"]["credit_agencies"] == ['לע"מ'] for h in hits)
 
 
 def test_index_into_an_outdated_index_says_to_reindex_and_reindex_fixes_it(
-    es, es_url, make_alias, make_outdated
+    es, cli_for, make_alias, make_outdated
 ):
     alias = make_alias()
     old = make_outdated(alias)
-    runner = runner_for(es_url, alias)
+    runner = cli_for(alias)
     refused = runner.invoke(args=["index", "--sample"])
     assert refused.exit_code == 3
     assert f"({old}) has mapping version" in refused.stderr and "reindex" in refused.stderr

@@ -55,7 +55,9 @@ def imports_of(module: str) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.split(".")[0] == "service"}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("service"):
+        elif (
+            isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("service")
+        ):
             for alias in node.names:
                 candidate = f"{node.module}.{alias.name}"
                 found.add(candidate if candidate in MODULES else node.module)
@@ -103,8 +105,6 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     """The walk itself: an import of the app from a lower layer is found."""
     source = "def f():\n    from service import get_es\n    from service.search.query import x\n"
     tree = ast.parse(source)
-    names = {
-        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
-    }
+    names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert names == {"service", "service.search.query"}
     assert layer("service") == "app" and "app" not in ALLOWED["search"]

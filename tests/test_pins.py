@@ -2,11 +2,10 @@
 
 import re
 from importlib.metadata import version
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.project import ROOT
 
 
 def pinned_version() -> str:

@@ -3,7 +3,7 @@
 import socket
 
 from service.es import ensure_alias
-from service.indexer import index_articles
+from service.indexing.loader import index_articles
 from service.model import Article, Part
 
 

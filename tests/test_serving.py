@@ -14,9 +14,10 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from serving_stack import ROOT, free_port, get, served
 
-from service import CONTENT_SECURITY_POLICY
+from service.headers import CONTENT_SECURITY_POLICY
+from tests.project import ROOT
+from tests.serving_stack import free_port, get, served
 
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,

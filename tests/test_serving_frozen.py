@@ -15,11 +15,14 @@ import uuid
 
 import pytest
 from elasticsearch import Elasticsearch
-from serving_stack import ROOT, get, served
 
 from service import create_app
 from service.breaker import OPEN_SECONDS
 from service.config import Settings
+from tests.project import es_script
+from tests.serving_stack import get, served
+
+pytestmark = pytest.mark.es  # freezes a node of its own
 
 PORT = os.environ.get("ES_SERVING_PORT", "9254")
 URL = f"http://127.0.0.1:{PORT}"
@@ -37,10 +40,7 @@ PATHS = [
 
 
 def node(command: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ES_PORT": PORT, "ES_HEAP": "512m"}
-    return subprocess.run(
-        [str(ROOT / "scripts" / "elasticsearch.sh"), command], env=env, capture_output=True, text=True
-    )
+    return es_script(command, PORT)
 
 
 @pytest.fixture(scope="module")

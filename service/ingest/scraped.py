@@ -11,7 +11,7 @@ small named function with its own tests.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from service.ingest.credits import split_credit
@@ -209,40 +209,7 @@ def parse_scraped(
     if looks_like_html(text):
         text = html_to_text(text)
         warnings.append("HTML markup removed")
-    lines = _lines(text)
-    nexts = [x.text for x in lines[1:]] + [None]
-    chrome = _chrome_neighbourhood(lines, [is_chrome(x.text, n) for x, n in zip(lines, nexts, strict=True)])
-
-    captions: dict[str, tuple[str, str]] = {}
-    authors: list[str] = []
-    prose: list[str] = []
-    in_footer = False
-
-    def add_caption(caption: str, credit: str) -> None:
-        key = normalize(caption).rstrip(". ")
-        captions.setdefault(key, (caption, credit))
-
-    i = 0
-    while i < len(lines):
-        line = lines[i].text
-        if cap := caption_of(line):
-            add_caption(*cap)
-        elif (credit := bare_credit_of(line)) is not None:
-            # An image block: "צילום: X" then its caption (the main image, often in the footer).
-            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-            if nxt and not chrome[i + 1] and bare_credit_of(nxt) is None and words(nxt) <= CAPTION_MAX_WORDS:
-                add_caption(nxt, credit)
-                i += 1
-        elif prose and words(line) <= CHROME_MAX_WORDS and is_footer_start(line):
-            in_footer = True
-        elif chrome[i] or in_footer:
-            pass
-        elif 1 <= len(prose) <= 2 and (byline := BYLINE.match(line)):
-            authors.extend(a.strip() for a in re.split(r",| ו(?=\S)", byline.group("names")) if a.strip())
-        else:
-            prose.append(line)
-        i += 1
-
+    prose, captions, authors = _scan(_lines(text))
     if not prose:
         raise ValueError("no title: the page has no text outside site chrome")
     title, rest = prose[0], prose[1:]
@@ -250,7 +217,7 @@ def parse_scraped(
     if rest:
         parts.append(Part("lead", rest[0]))
     parts.extend(_sections(rest[1:]))
-    parts.extend(Part("caption", c, credit=split_credit(credit)) for c, credit in captions.values())
+    parts.extend(Part("caption", c, credit=split_credit(credit)) for c, credit in captions)
     return Article(
         title=title,
         parts=parts,
@@ -261,6 +228,52 @@ def parse_scraped(
         origin=origin,
         warnings=warnings,
     )
+
+
+@dataclass
+class _Scan:
+    """What a page's lines hold, once its chrome is set aside."""
+
+    prose: list[str] = field(default_factory=list)
+    captions: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # normalised caption → (caption, credit)
+    authors: list[str] = field(default_factory=list)
+
+    def add_caption(self, caption: str, credit: str) -> None:
+        self.captions.setdefault(normalize(caption).rstrip(". "), (caption, credit))
+
+
+def _scan(lines: list[_Line]) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The page's prose lines, its captions with their credits (each once) and its byline authors."""
+    nexts = [x.text for x in lines[1:]] + [None]
+    chrome = _chrome_neighbourhood(lines, [is_chrome(x.text, n) for x, n in zip(lines, nexts, strict=True)])
+    found = _Scan()
+    prose = found.prose
+    in_footer = False
+    i = 0
+    while i < len(lines):
+        line = lines[i].text
+        if cap := caption_of(line):
+            found.add_caption(*cap)
+        elif (credit := bare_credit_of(line)) is not None:
+            # An image block: "צילום: X" then its caption (the main image, often in the footer).
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            if nxt and not chrome[i + 1] and bare_credit_of(nxt) is None and words(nxt) <= CAPTION_MAX_WORDS:
+                found.add_caption(nxt, credit)
+                i += 1
+        elif prose and words(line) <= CHROME_MAX_WORDS and is_footer_start(line):
+            in_footer = True
+        elif chrome[i] or in_footer:
+            pass
+        elif 1 <= len(prose) <= 2 and (byline := BYLINE.match(line)):
+            found.authors.extend(
+                a.strip() for a in re.split(r",| ו(?=\S)", byline.group("names")) if a.strip()
+            )
+        else:
+            prose.append(line)
+        i += 1
+    return prose, list(found.captions.values()), found.authors
 
 
 def _sections(paragraphs: list[str]) -> list[Part]:

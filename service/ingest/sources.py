@@ -291,14 +291,6 @@ def article_of_line(
         return Rejection(path, number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
 
-def read_jsonl(path: Path, *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
-    for item in iter_jsonl_lines(path):
-        if isinstance(item, Rejection):
-            yield item
-        else:
-            yield article_of_line(str(path), *item, allow_undated=allow_undated)
-
-
 _SIDECAR_FIELDS = ("url", "source", "published_at")
 
 
@@ -417,15 +409,38 @@ def expand_paths(
             yield item
 
 
-def read_paths(paths: Iterable[str | Path], *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
-    """Every article in ``paths`` (files or folders), or the reason it was rejected."""
+@dataclass(frozen=True)
+class RawRecord:
+    """An article not parsed yet: a JSON Lines line (``line`` and ``raw`` set) or a scraped page's
+    path. Cheap to read and to ship to a worker process, which parses it (``service/indexing``)."""
+
+    path: str
+    line: int | None = None
+    raw: bytes = b""
+
+    def parse(self, *, allow_undated: bool = False) -> Article | Rejection:
+        if self.line is None:
+            return article_of_file(self.path, allow_undated=allow_undated)
+        return article_of_line(self.path, self.line, self.raw, allow_undated=allow_undated)
+
+
+def raw_records(paths: Iterable[str | Path]) -> Iterator[RawRecord | Rejection]:
+    """Every record in ``paths`` (files or folders), unparsed, or why it cannot be read: the one
+    place where inputs are walked and lines read (bounded, ``iter_jsonl_lines``)."""
     for path in walk_paths(paths):
         if isinstance(path, Rejection):
             yield path
-        elif path.name.endswith(JSONL_SUFFIXES):
+        elif not path.name.endswith(JSONL_SUFFIXES):
+            yield RawRecord(str(path))
+        else:
             try:
-                yield from read_jsonl(path, allow_undated=allow_undated)
+                for item in iter_jsonl_lines(path):
+                    yield item if isinstance(item, Rejection) else RawRecord(str(path), *item)
             except Exception as exc:  # one file never stops the run
                 yield Rejection(str(path), None, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
-        else:
-            yield article_of_file(path, allow_undated=allow_undated)
+
+
+def read_paths(paths: Iterable[str | Path], *, allow_undated: bool = False) -> Iterator[Article | Rejection]:
+    """Every article in ``paths`` (files or folders), or the reason it was rejected."""
+    for item in raw_records(paths):
+        yield item if isinstance(item, Rejection) else item.parse(allow_undated=allow_undated)

@@ -6,10 +6,8 @@
   an excluded word drops every article that contains it.
 - Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
   (highlighted with the HTML encoder, so article text comes back escaped).
-- Facets: counts of articles (a cardinality of ``article_id``) per entity, disjunctive: each
-  facet's aggregation applies every filter but its own, while the hits get all filters through
-  ``post_filter``. Selected values are counted separately so that they are always returned.
-  A text query's facets are estimated from its best parts (``FACET_SAMPLE``), browsing's exact.
+- Facets (``facets.py``): counts of articles per entity, disjunctive: each facet's aggregation
+  applies every filter but its own, while the hits get all filters through ``post_filter``.
 - Dates: a histogram of articles whose interval follows the selected range (or, without one, the
   index's first and last dates), empty buckets included.
 """
@@ -17,30 +15,19 @@
 from __future__ import annotations
 
 import math
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from service.search.parser import ENTITY_TYPES, SearchRequest
+from service.model import ENTITY_TYPES
+from service.search.facets import ARTICLES, DATE_FACET, ENTITY_FACETS, all_of, scope
+from service.search.parts import PART_FIELDS
+from service.search.request import SearchRequest
 from service.search.stopwords import STOPWORDS
 
-TIME_ZONE = "Asia/Jerusalem"  # dates are newsroom days
-# Weights measured on HeQ questions (scripts/eval_retrieval.py): stems carry most of the score;
+# Weights measured on HeQ questions (bench/eval_retrieval.py): stems carry most of the score;
 # the exact form adds a little, so that the form typed ranks first among equals.
 EXACT_FIELDS = ["text^0.5", "title^0.25"]
 STEM_FIELDS = ["text.stem", "title.stem^0.5"]
-FACET_SIZE = 10
-# Facet values are ranked by articles, and counting the distinct articles of every value of a facet
-# was most of a search's time (a cardinality per bucket, for all buckets, since the order depended
-# on it). Values are gathered by part count; only the top FACET_CANDIDATES get their articles
-# counted (breadth first), and result.py keeps the FACET_SIZE with the most articles.
-FACET_CANDIDATES = 3 * FACET_SIZE
-# A text query's facets are counted on its best FACET_SAMPLE parts (per facet, after that facet's
-# filters) and scaled up to the parts that match: counting every matching part grew with the index
-# (a one-word query at a million parts spent 160 of its 210 ms there) while the best few thousand
-# parts name the same leading values. Queries matching fewer parts are counted exactly; so are
-# selected values, and browsing (counted on article documents), dates and totals.
-FACET_SAMPLE = 5000
 SNIPPETS_PER_ARTICLE = 3
 # Highlighting re-analyses a part's text at search time. Past index.highlight.max_analyzed_offset
 # (1,000,000 characters) the node refuses the whole search (400, which was our 500); with this in the
@@ -48,16 +35,6 @@ SNIPPETS_PER_ARTICLE = 3
 # paragraphs far below it, so only a part that bypassed ingest is ever truncated, at a bounded cost.
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 100_000
 SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
-PART_FIELDS = [
-    "kind",
-    "position",
-    "display_heading",
-    "display_text",
-    "credit",
-    "credit_people",
-    "credit_agencies",
-    "part_entity_ids",
-]
 
 
 def _word_clause(word: str) -> dict[str, Any]:
@@ -129,40 +106,16 @@ def text_query(req: SearchRequest, excluded_articles: list[str] | None = None) -
     }
 
 
-def entity_filter(ids: tuple[str, ...]) -> dict[str, Any]:
-    return {"terms": {"entity_ids": list(ids)}}
-
-
 def filters(req: SearchRequest, *, without: str | None = None) -> list[dict[str, Any]]:
     """Every filter of the request, leaving out one facet's own (for disjunctive counts)."""
     out: list[dict[str, Any]] = []
     if req.kinds:
         out.append({"terms": {"kind": list(req.kinds)}})
-    if req.date_from or req.date_to:
-        # Whole days in Israeli time: from the start of `from` to the end of `to`.
-        rng: dict[str, str] = {"time_zone": TIME_ZONE}
-        if req.date_from:
-            rng["gte"] = f"{req.date_from.isoformat()}||/d"
-        if req.date_to:
-            rng["lte"] = f"{req.date_to.isoformat()}||/d"
-        out.append({"range": {"published_at": rng}})
-    out += [entity_filter(ids) for entity_type, ids in req.entities if entity_type != without]
+    dates = DATE_FACET.add_filter(req)
+    if dates:
+        out.append(dates)
+    out += [ENTITY_FACETS[t].add_filter(ids) for t, ids in req.entities if t != without]
     return out
-
-
-def _bool(clauses: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
-
-
-ARTICLES = {"articles": {"cardinality": {"field": "article_id"}}}
-ARTICLE_DOCS = {"term": {"doc_type": "article"}}
-_LUCENE_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~^$])')
-
-
-def lucene_escape(text: str) -> str:
-    """Escape text for a Lucene regular expression (an aggregation's include), which is not
-    Python's syntax: re.escape leaves '"' and '@' alone and Lucene treats them as operators."""
-    return _LUCENE_REGEX_SPECIAL.sub(r"\\\1", text)
 
 
 def counts_on_articles(req: SearchRequest) -> bool:
@@ -172,100 +125,16 @@ def counts_on_articles(req: SearchRequest) -> bool:
     return req.query.empty and not req.query.excluded and not req.kinds
 
 
-def _scope(clauses: list[dict[str, Any]], on_articles: bool) -> dict[str, Any]:
-    return _bool([ARTICLE_DOCS, *clauses] if on_articles else clauses)
-
-
-def _facet(req: SearchRequest, entity_type: str, on_articles: bool = False) -> dict[str, Any]:
-    field = f"entities.{entity_type}"
-    count = {} if on_articles else {"aggs": ARTICLES}
-    top: dict[str, Any] = {
-        "field": field,
-        "size": FACET_SIZE if on_articles else FACET_CANDIDATES,
-        "order": [{"_count": "desc"}, {"_key": "asc"}],
-    }
-    if not on_articles:
-        top["collect_mode"] = "breadth_first"
-    ranked: dict[str, Any] = {"terms": top, **count}
-    aggs: dict[str, Any] = (
-        {"top": ranked}
-        if on_articles
-        else {"sample": {"sampler": {"shard_size": FACET_SAMPLE}, "aggs": {"top": ranked}}}
-    )
-    selected = req.selected(entity_type)
-    if selected:
-        pattern = "(" + "|".join(lucene_escape(i) for i in selected) + r")\|.*"
-        aggs["selected"] = {"terms": {"field": field, "size": len(selected), "include": pattern}, **count}
-    return {"filter": _scope(filters(req, without=entity_type), on_articles), "aggs": aggs}
-
-
-def date_interval(start: date, end: date) -> str:
-    days = (end - start).days
-    if days <= 45:
-        return "day"
-    if days <= 366:
-        return "week"
-    if days <= 366 * 8:
-        return "month"
-    return "year"
-
-
-def histogram_window(start: date, end: date) -> dict[str, Any]:
-    """A filter for the date histogram's documents: its own dates, with a day of slack each side (the
-    extent is in UTC days, buckets in Israeli days), so every sane document is counted as before
-    while one dated 9999 no longer stretches a daily histogram over eight millennia (too many
-    buckets, and dates Python cannot hold). A filter rather than ``hard_bounds``, which the node
-    rounds down to the interval and so drops the last month or year."""
-    return {
-        "range": {
-            "published_at": {
-                "gte": (start - timedelta(days=1)).isoformat(),
-                "lt": (end + timedelta(days=2)).isoformat(),
-                "time_zone": TIME_ZONE,
-                "format": "strict_date",
-            }
-        }
-    }
-
-
-def histogram_bounds(req: SearchRequest, extent: tuple[date, date] | None) -> tuple[date, date] | None:
-    """The histogram's range: the selected dates, completed by the index's first and last dates."""
-    if req.date_from and req.date_to:
-        return req.date_from, req.date_to
-    if extent is None:
-        return None
-    start, end = req.date_from or extent[0], req.date_to or extent[1]
-    return (start, end) if start <= end else None
-
-
-def _dates(req: SearchRequest, bounds: tuple[date, date], on_articles: bool = False) -> dict[str, Any]:
-    histogram = {
-        "date_histogram": {
-            "field": "published_at",
-            "calendar_interval": date_interval(*bounds),
-            "time_zone": TIME_ZONE,
-            "min_doc_count": 0,
-            "extended_bounds": {"min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
-            "format": "yyyy-MM-dd",
-        },
-        **({} if on_articles else {"aggs": ARTICLES}),
-    }
-    window = [*filters(req), histogram_window(*bounds)]
-    return {"filter": _scope(window, on_articles), "aggs": {"histogram": histogram}}
-
-
-def build_search(
-    req: SearchRequest, extent: tuple[date, date] | None = None, excluded_articles: list[str] | None = None
-) -> dict[str, Any]:
-    """``extent``: the first and last publication dates in the index, for the date histogram;
-    ``excluded_articles``: articles with an excluded word in some part."""
-    sort: list[Any]
+def sort_order(req: SearchRequest) -> list[Any]:
     if req.sort == "newest" or (req.sort == "relevance" and req.query.empty):
-        sort = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
-    elif req.sort == "oldest":
-        sort = [{"published_at": {"order": "asc", "missing": "_last"}}, "_score"]
-    else:
-        sort = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+        return [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+    if req.sort == "oldest":
+        return [{"published_at": {"order": "asc", "missing": "_last"}}, "_score"]
+    return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+
+
+def best_parts(req: SearchRequest) -> dict[str, Any]:
+    """The inner hits of an article: its best parts, highlighted when there are words to mark."""
     inner_hits: dict[str, Any] = {
         "name": "parts",
         "size": SNIPPETS_PER_ARTICLE,
@@ -287,24 +156,38 @@ def build_search(
                 },
             },
         }
+    return inner_hits
+
+
+def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
+    """The facets, the date histogram and the article total."""
     on_articles = counts_on_articles(req)
-    aggs: dict[str, Any] = {t: _facet(req, t, on_articles) for t in ENTITY_TYPES}
-    bounds = histogram_bounds(req, extent)
+    aggs: dict[str, Any] = {
+        t: ENTITY_FACETS[t].get_aggregation(req, filters(req, without=t), on_articles) for t in ENTITY_TYPES
+    }
     if bounds:
-        aggs["dates"] = _dates(req, bounds, on_articles)
-    aggs["total_articles"] = {"filter": _scope(filters(req), on_articles)}
+        aggs["dates"] = DATE_FACET.get_aggregation(filters(req), bounds, on_articles)
+    aggs["total_articles"] = {"filter": scope(filters(req), on_articles)}
     if not on_articles:
         aggs["total_articles"]["aggs"] = ARTICLES
     else:  # article documents are outside the query (parts only): count them from the whole index
         aggs = {"on_articles": {"global": {}, "aggs": aggs}}
+    return aggs
+
+
+def build_search(
+    req: SearchRequest, bounds: tuple[date, date] | None = None, excluded_articles: list[str] | None = None
+) -> dict[str, Any]:
+    """``bounds``: the date histogram's first and last days (``dates.histogram_bounds``), None for no
+    histogram; ``excluded_articles``: articles with an excluded word in some part."""
     return {
         "query": text_query(req, excluded_articles),
-        "post_filter": _bool(filters(req)),
-        "collapse": {"field": "article_id", "inner_hits": inner_hits},
-        "sort": sort,
+        "post_filter": all_of(filters(req)),
+        "collapse": {"field": "article_id", "inner_hits": best_parts(req)},
+        "sort": sort_order(req),
         "from": req.offset,
         "size": req.size,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
-        "aggs": aggs,
+        "aggs": aggregations(req, bounds),
     }

@@ -13,8 +13,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from service.search.parser import SearchRequest, parse_query
+from service.search.parser import parse_query
 from service.search.query import filters, text_query
+from service.search.request import SearchRequest
 
 
 def suggest_body(text: str) -> dict[str, Any]:

@@ -1,0 +1,67 @@
+"""What every kind of search is asked: the validated request, and the error a caller can fix.
+
+The base of the read side: the parser, the facets and the queries all use these, and they import
+nothing else of the package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+
+class InvalidRequest(ValueError):
+    """A parameter the caller can fix; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # words or phrases
+    question: bool = False  # phrased as a question ("מי הוא מנכ"ל החברה?"), not as keywords
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.phrases)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""  # the normalised query text, as typed
+    query: ParsedQuery = field(default_factory=ParsedQuery)
+    page: int = 1
+    size: int = 10
+    kinds: tuple[str, ...] = ()
+    # Entity ids by type: OR within a type, AND across types.
+    entities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def selected(self, entity_type: str) -> tuple[str, ...]:
+        return next((ids for t, ids in self.entities if t == entity_type), ())
+
+
+_ASCII_INT = re.compile(r"-?[0-9]{1,12}")
+
+
+def int_arg(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole number in ASCII digits: str.isdigit() and int() also take '²', '٣', '１' and '1_0',
+    which either crashed (int('²')) or slipped through as other numbers."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not _ASCII_INT.fullmatch(raw):
+        raise InvalidRequest(f"'{name}' must be a whole number (digits 0-9), got {raw[:40]!r}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidRequest(f"'{name}' must be between {low} and {high}, got {value}")
+    return value

@@ -1,0 +1,25 @@
+"""What an alias holds, read back from the node: the write-side tests judge a write by what a search
+would see, not by what the writer reported."""
+
+from __future__ import annotations
+
+from elasticsearch import Elasticsearch
+
+
+def part_texts(es: Elasticsearch, alias: str, article_id: str) -> list[str]:
+    """The display texts of an article's part documents, in article order, once refreshed."""
+    es.indices.refresh(index=alias)
+    hits = es.search(
+        index=alias,
+        size=100,
+        query={"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}},
+        sort=[{"position": "asc"}],
+    )["hits"]["hits"]
+    return [h["_source"]["display_text"] for h in hits]
+
+
+def stored_documents(es: Elasticsearch, alias: str) -> list[tuple[str, dict]]:
+    """Every document of ``alias`` with its source, by id, once refreshed."""
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
+    return sorted((h["_id"], h["_source"]) for h in hits)

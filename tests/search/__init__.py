@@ -1,0 +1,1 @@
+"""Tests of service/search/: parsing, queries, results, facets and the read side's robustness."""

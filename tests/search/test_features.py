@@ -1,0 +1,295 @@
+"""The search API against the real node: every parameter, facets, dates, grouping, escaping, errors.
+
+The index holds the seed article and six small articles (tests/fixtures/articles.jsonl) written for
+these tests, dated 2014-2016, with known people, places, organisations and credits.
+"""
+
+import pytest
+
+from service.entities.gazetteer import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def alias(fixtures_alias):
+    return fixtures_alias
+
+
+@pytest.fixture(scope="module")
+def ids():
+    gazetteer = load_gazetteer()
+
+    def entity_id(name: str, entity_type: str) -> str:
+        return next(e.id for e in gazetteer.by_name()[name.lower()] if e.type == entity_type)
+
+    return entity_id
+
+
+@pytest.fixture
+def api(client_for, alias):
+    client = client_for(alias)
+
+    def get(expect: int = 200, **params):
+        response = client.get("/api/search", query_string=params)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+    return get
+
+
+def article_ids(body) -> list[str]:
+    return [r["article_id"] for r in body["results"]]
+
+
+SEED = "cfedd30feb2df8c6"
+
+
+# -- the seed ------------------------------------------------------------------------------------
+
+
+def test_two_names_find_the_seed_with_snippets(api):
+    body = api(q="נתניהו ופוטין")
+    assert SEED in article_ids(body)
+    seed = next(r for r in body["results"] if r["article_id"] == SEED)
+    assert seed["snippets"] and all(s["html"] for s in seed["snippets"])
+    assert any("<mark>" in h for s in seed["snippets"] for h in s["html"])
+
+
+def test_prefixed_name_matches_the_bare_name(api):
+    body = api(q="לפוטין")
+    assert {SEED, "a2", "a5"} <= set(article_ids(body))  # "פוטין" alone in a2 and a5
+
+
+def test_quoted_phrase_matches_the_exact_phrase_only(api):
+    phrase = api(q='"שיתוף הפעולה"')
+    assert set(article_ids(phrase)) == {SEED, "a2", "a5"}
+    # Without quotes the words may stand apart (a4: "פעולה משותפת", "הפעולה המשותפת").
+    assert "a4" in article_ids(api(q="שיתוף פעולה")) or "a4" in article_ids(api(q="הפעולה"))
+    assert "a4" not in article_ids(phrase)
+
+
+def test_filter_by_person_returns_the_article(api, ids):
+    body = api(person=ids("דימיטרי פסקוב", "person"))
+    assert set(article_ids(body)) == {SEED, "a2"}
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+
+def test_every_word_must_match(api):
+    assert set(article_ids(api(q="פוטין סוריה"))) == {SEED, "a2", "a5"}
+    assert article_ids(api(q="פוטין חיפה")) == []
+
+
+def test_excluded_word(api):
+    with_word = set(article_ids(api(q="פוטין")))
+    without = set(article_ids(api(q="פוטין -פסקוב")))
+    assert without == with_word - {SEED, "a2"}
+
+
+def test_or_within_a_facet_and_across_facets(api, ids):
+    putin, netanyahu = ids("ולדימיר פוטין", "person"), ids("בנימין נתניהו", "person")
+    jerusalem = ids("ירושלים", "place")
+    assert set(article_ids(api(person=[putin, netanyahu]))) == {SEED, "a1", "a2", "a5"}
+    assert set(article_ids(api(person=[putin, netanyahu], place=jerusalem))) == {SEED, "a1"}
+
+
+def test_credit_filter(api):
+    body = api(q="נתניהו")
+    credit = next(v for v in body["facets"]["credit"] if v["name"] == 'לע"מ')
+    assert set(article_ids(api(credit=credit["id"]))) == {SEED, "a1", "a5"}
+
+
+def test_dates_are_whole_days_in_israel(api):
+    assert set(article_ids(api(**{"from": "2015-12-20", "to": "2015-12-21"}))) == {"a1", "a2"}
+    assert set(article_ids(api(**{"from": "2016-01-01"}))) == {"a5", "a6"}
+    assert set(article_ids(api(to="2014-12-31"))) == {"a4"}
+
+
+def test_kind(api):
+    captions = api(q="פוטין", kind="caption")
+    assert {s["kind"] for r in captions["results"] for s in r["snippets"]} == {"caption"}
+    sections = api(q="פוטין", kind="section")
+    assert "caption" not in {s["kind"] for r in sections["results"] for s in r["snippets"]}
+
+
+def test_sort(api):
+    newest = api(sort="newest")["results"]
+    dates = [r["published_at"][:10] for r in newest]
+    assert dates == sorted(dates, reverse=True)
+    oldest = [r["published_at"][:10] for r in api(sort="oldest")["results"]]
+    assert oldest == sorted(oldest)
+
+
+def test_pages_do_not_overlap(api):
+    first, second = api(size=3, sort="newest"), api(size=3, page=2, sort="newest")
+    assert first["total"] == second["total"] == 7
+    assert len(first["results"]) == 3 and not set(article_ids(first)) & set(article_ids(second))
+
+
+# -- grouping, facets, dates ---------------------------------------------------------------------
+
+
+def test_one_result_per_article(api):
+    body = api(q="פוטין", size=50)
+    assert len(article_ids(body)) == len(set(article_ids(body))) == body["total"]
+    seed = next(r for r in body["results"] if r["article_id"] == SEED)
+    assert 1 < len(seed["snippets"]) <= 3
+
+
+def test_facet_counts_are_articles(api):
+    facets = api(q="פוטין")["facets"]
+    putin = next(v for v in facets["person"] if v["name"] == "ולדימיר פוטין")
+    assert putin["count"] == 3  # the seed, a2 and a5; not the number of parts
+
+
+def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias, client_for, monkeypatch):
+    from werkzeug.datastructures import MultiDict
+
+    from service.search import facets, query
+    from service.search.parser import parse_search_args
+
+    assert not any(v["approximate"] for v in api(q="פוטין")["facets"]["person"])  # under the sample: exact
+    monkeypatch.setattr(facets, "FACET_SAMPLE", 1)
+    matching = es.count(index=alias, query=query.text_query(parse_search_args(MultiDict({"q": "פוטין"}))))[
+        "count"
+    ]
+    assert matching > 1
+    body = api(q="פוטין")
+    people = body["facets"]["person"]
+    # One part in the sample: each of its people counts one article, scaled to every matching part,
+    # and no estimate exceeds the articles found.
+    assert matching > body["total"]
+    assert people and all(v["approximate"] and v["count"] == body["total"] for v in people)
+    monkeypatch.setattr(facets, "FACET_SAMPLE", matching - 1)
+    people = api(q="פוטין")["facets"]["person"]
+    assert all(v["approximate"] and 1 <= v["count"] <= body["total"] for v in people)
+    page = client_for(alias).get("/", query_string={"q": "פוטין"}).get_data(as_text=True)
+    assert 'title="הערכה">≈' in page  # the page marks estimates
+    # A selected value is counted exactly whatever the sample.
+    putin = ids("ולדימיר פוטין", "person")
+    chosen = next(v for v in api(q="פוטין", person=putin)["facets"]["person"] if v["id"] == putin)
+    assert chosen["count"] == 3 and not chosen["approximate"]
+    # Browsing counts article documents, never a sample.
+    assert not any(v["approximate"] for v in api(person=putin)["facets"]["place"])
+
+
+def test_facets_are_disjunctive_and_keep_selected_values(api, ids):
+    putin, jerusalem = ids("ולדימיר פוטין", "person"), ids("ירושלים", "place")
+    body = api(person=putin)
+    people = {v["name"]: v for v in body["facets"]["person"]}
+    # The person facet ignores its own selection: other people still show their counts.
+    assert people["ולדימיר פוטין"]["selected"] and people["בנימין נתניהו"]["count"] == 3
+    # Other facets apply it: only places of Putin's articles.
+    assert "חיפה" not in {v["name"] for v in body["facets"]["place"]}
+    # A selected value that matches nothing is still returned.
+    nothing = api(person=putin, place=jerusalem, q="חיפה")
+    assert any(v["id"] == putin and v["selected"] for v in nothing["facets"]["person"])
+
+
+def test_date_histogram_interval_and_empty_buckets(api):
+    days = api(**{"from": "2015-12-15", "to": "2015-12-31"})["dates"]
+    assert days["interval"] == "day" and len(days["buckets"]) == 17
+    assert {b["date"]: b["count"] for b in days["buckets"]}["2015-12-20"] == 1
+    assert sum(b["count"] for b in days["buckets"]) == 3  # a1, a2 and the seed
+    everything = api()["dates"]
+    assert everything["interval"] == "month"
+    assert everything["buckets"][0]["date"] == "2014-03-01"
+    assert sum(b["count"] for b in everything["buckets"]) == 7
+    assert any(b["count"] == 0 for b in everything["buckets"])
+
+
+# -- escaping and errors -------------------------------------------------------------------------
+
+
+def test_article_text_comes_back_escaped(api):
+    body = api(q="הצבעה")
+    html = " ".join(h for r in body["results"] for s in r["snippets"] for h in s["html"])
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "popular"},
+        {"page": "400", "size": "50"},
+        {"from": "2016-01-01", "to": "2015-01-01"},
+        {"q": "א" * 501},
+        {"size": "0"},
+        {"person": "place:x"},
+        {"from": "yesterday"},
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(api, params):
+    body = api(expect=400, **params)
+    assert body["error"] == "invalid_request" and body["message"]
+
+
+def test_article_endpoint(client_for, alias):
+    client = client_for(alias)
+    body = client.get(f"/api/articles/{SEED}").get_json()
+    assert body["title"].startswith("אחרי חיסול קונטאר")
+    assert [p["kind"] for p in body["parts"]][:2] == ["title", "lead"]
+    assert any(e["name"] == "ולדימיר פוטין" and e["count"] >= 10 for e in body["entities"])
+    assert client.get("/api/articles/no-such-article").status_code == 404
+    assert client.get("/api/articles/" + "x" * 300).status_code == 404
+
+
+def test_suggest(client_for, alias):
+    client = client_for(alias)
+    body = client.get("/api/suggest", query_string={"prefix": "פוט"}).get_json()
+    assert body["entities"][0]["name"] == "ולדימיר פוטין"
+    terms = client.get("/api/suggest", query_string={"prefix": "תקצ"}).get_json()["terms"]
+    assert "תקציב" in {t["term"] for t in terms}
+    assert client.get("/api/suggest").status_code == 400
+    weird = client.get("/api/suggest", query_string={"prefix": '.*[("\\'}).get_json()
+    assert weird["entities"] == []
+
+
+def test_openapi_document(client_for, alias):
+    doc = client_for(alias).get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    assert {"/api/search", "/api/articles/{article_id}", "/api/suggest", "/api/health"} <= set(doc["paths"])
+    names = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    assert names == {
+        "q",
+        "person",
+        "place",
+        "organisation",
+        "credit",
+        "from",
+        "to",
+        "kind",
+        "sort",
+        "page",
+        "size",
+    }
+
+
+def test_unknown_api_route_is_json_404(client_for, alias):
+    response = client_for(alias).get("/api/nothing-here")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_a_misspelt_query_that_finds_nothing_gets_a_correction_that_finds_something(api, client_for, alias):
+    assert api(q="פוטין")["did_you_mean"] is None  # found: nothing to correct
+    typo = api(q="נתניחו")
+    assert typo["total"] == 0 and typo["did_you_mean"] == "נתניהו"
+    assert api(q=typo["did_you_mean"])["total"] > 0
+    # Known words are left as typed, prefixed or not.
+    assert api(q="נתניחו ולפוטין")["did_you_mean"] == "נתניהו ולפוטין"
+    # No correction is offered when it would find nothing either.
+    assert api(q="זזזזקקקק")["did_you_mean"] is None
+    page = client_for(alias).get("/", query_string={"q": "נתניחו"}).get_data(as_text=True)
+    assert "האם התכוונת ל" in page and "«נתניהו»" in page
+
+
+def test_an_article_lists_related_coverage(client_for, alias):
+    client = client_for(alias)
+    related = [r["id"] for r in client.get(f"/api/articles/{SEED}").get_json()["related"]]
+    assert related and SEED not in related and len(related) == len(set(related))
+    # The seed is about Putin and Netanyahu on Syria: the fixtures' Putin articles come first,
+    # the Haifa police and the Knesset budget after them if at all.
+    assert set(related[:2]) == {"a2", "a5"}
+    assert all(related.index(x) > 1 for x in ("a4", "a6") if x in related)
+    page = client.get(f"/articles/{SEED}").get_data(as_text=True)
+    assert "כתבות קשורות" in page and 'href="/articles/a5"' in page

@@ -1,0 +1,177 @@
+"""The request parser and the query builder, as pure functions (no Elasticsearch needed)."""
+
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from service.search.dates import date_interval, histogram_bounds
+from service.search.parser import MAX_SIZE, InvalidRequest, parse_query, parse_search_args
+from service.search.query import build_search
+
+
+def parse(**kw):
+    return parse_search_args(MultiDict(kw))
+
+
+def test_defaults():
+    req = parse()
+    assert (req.q, req.page, req.size, req.kinds, req.sort) == ("", 1, 10, (), "relevance")
+    assert req.query.empty
+
+
+def test_query_is_normalised():
+    assert parse(q="  צה״ל ").q == 'צה"ל'
+
+
+@pytest.mark.parametrize(
+    ("q", "words", "phrases", "excluded"),
+    [
+        ("נתניהו ופוטין", ("נתניהו", "ופוטין"), (), ()),
+        ('"שיתוף הפעולה"', (), ("שיתוף הפעולה",), ()),
+        ('צה"ל בסוריה', ('צה"ל', "בסוריה"), (), ()),
+        ('"דובר צה"ל" הודיע', ("הודיע",), ('דובר צה"ל',), ()),
+        ("פוטין -פסקוב", ("פוטין",), (), ("פסקוב",)),
+        ('פוטין -"משרד הביטחון"', ("פוטין",), (), ("משרד הביטחון",)),
+        ('"אחת"', ("אחת",), (), ()),  # a quoted single word is a word
+        ("S-400 בסוריה", ("S-400", "בסוריה"), (), ()),
+        ("!!! ,,, ...", (), (), ()),
+        ('"לא סגור', (), ("לא סגור",), ()),
+    ],
+)
+def test_query_language(q, words, phrases, excluded):
+    parsed = parse_query(q)
+    assert (parsed.words, parsed.phrases, parsed.excluded) == (words, phrases, excluded)
+
+
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [
+        ({"size": "0"}, "size"),
+        ({"size": str(MAX_SIZE + 1)}, "size"),
+        ({"page": "-1"}, "page"),
+        ({"page": "1.5"}, "page"),
+        ({"page": "999", "size": "50"}, "page"),  # beyond the result window
+        ({"kind": "video"}, "kind"),
+        ({"q": "א" * 501}, "q"),
+        ({"q": " ".join(["מילה"] * 40)}, "q"),
+        ({"sort": "popular"}, "sort"),
+        ({"from": "22/12/2015"}, "from"),
+        ({"to": "2015-13-01"}, "to"),
+        ({"from": "2016-01-01", "to": "2015-01-01"}, "from"),
+        ({"from": "0001-01-01"}, "from"),
+        ({"person": "place:x"}, "person"),
+        ({"person": "person:a|b"}, "person"),
+    ],
+)
+def test_invalid_parameters_name_themselves(params, word):
+    with pytest.raises(InvalidRequest, match=word):
+        parse(**params)
+
+
+def test_kind_groups():
+    assert parse(kind="section").kinds == ("title", "lead", "body")
+    assert parse(kind="caption").kinds == ("caption",)
+
+
+def test_offset_follows_page_and_size():
+    body = build_search(parse(q="x", page="3", size="20"))
+    assert (body["from"], body["size"]) == (40, 20)
+
+
+def test_results_are_grouped_by_article():
+    body = build_search(parse(q="x"))
+    assert body["collapse"]["field"] == "article_id"
+    assert body["collapse"]["inner_hits"]["highlight"]["encoder"] == "html"
+
+
+def test_empty_query_lists_newest_first_without_highlight():
+    body = build_search(parse())
+    assert "highlight" not in body["collapse"]["inner_hits"]
+    assert body["sort"][0]["published_at"]["order"] == "desc"
+
+
+@pytest.mark.parametrize(("sort", "order"), [("newest", "desc"), ("oldest", "asc")])
+def test_sort(sort, order):
+    assert build_search(parse(q="x", sort=sort))["sort"][0]["published_at"]["order"] == order
+
+
+def test_no_query_string_query_anywhere():
+    assert "query_string" not in repr(build_search(parse(q='a "b c" -d OR e:f AND (g)')))
+
+
+def test_facets_are_disjunctive():
+    args = [("q", "x"), ("person", "person:a"), ("place", "place:b")]
+    body = build_search(parse_search_args(MultiDict(args)))
+    person_filter = repr(body["aggs"]["person"]["filter"])
+    assert "place:b" in person_filter and "person:a" not in person_filter
+    assert "person:a" in repr(body["post_filter"]) and "place:b" in repr(body["post_filter"])
+    assert "selected" in body["aggs"]["person"]["aggs"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "interval"),
+    [
+        (date(2015, 12, 1), date(2015, 12, 31), "day"),
+        (date(2015, 1, 1), date(2015, 12, 31), "week"),
+        (date(2010, 1, 1), date(2015, 12, 31), "month"),
+        (date(1995, 1, 1), date(2015, 12, 31), "year"),
+    ],
+)
+def test_histogram_interval_follows_the_range(start, end, interval):
+    assert date_interval(start, end) == interval
+
+
+def test_histogram_bounds_complete_an_open_range_with_the_index_extent():
+    extent = (date(2014, 1, 1), date(2015, 12, 31))
+    assert histogram_bounds(parse(), extent) == extent
+    assert histogram_bounds(parse(**{"from": "2015-06-01"}), extent) == (date(2015, 6, 1), date(2015, 12, 31))
+    assert histogram_bounds(parse(), None) is None
+
+
+@pytest.mark.parametrize(
+    ("q", "question"),
+    [('מי הוא מנכ"ל החברה?', True), ("כמה כסף גויס", True), ("פוטין", False), ("נתניהו ופוטין", False)],
+)
+def test_questions_are_told_from_keywords(q, question):
+    assert parse_query(q).question is question
+
+
+def test_questions_need_fewer_of_their_words_than_keywords():
+    from service.search.query import required_words
+
+    assert [required_words(n) for n in (1, 2, 3, 4, 8)] == [1, 2, 3, 3, 6]
+    assert [required_words(n, question=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]
+
+
+def test_browsing_counts_article_documents_and_searching_counts_distinct_articles():
+    browse = build_search(parse_search_args(MultiDict([("person", "person:a")])))
+    scoped = browse["aggs"]["on_articles"]["aggs"]
+    assert "global" in browse["aggs"]["on_articles"]
+    assert (
+        "'doc_type': 'article'" in repr(scoped["person"]["filter"])
+        and "aggs" not in scoped["person"]["aggs"]["top"]
+    )
+    search = build_search(parse_search_args(MultiDict([("q", "x")])))
+    sample = search["aggs"]["person"]["aggs"]["sample"]
+    top = sample["aggs"]["top"]
+    assert top["terms"]["size"] > 10 and "articles" in top["aggs"]
+    assert sample["sampler"]["shard_size"] >= 1000  # a text query's facets come from its best parts
+
+
+def test_sampled_facet_counts_are_scaled_and_capped():
+    from service.search.facets import ENTITY_FACETS
+
+    def agg(parts: int, sampled: int, buckets: list[tuple[str, int]]) -> dict:
+        top = [{"key": f"person:{k}|{k}", "doc_count": n, "articles": {"value": n}} for k, n in buckets]
+        return {"doc_count": parts, "sample": {"doc_count": sampled, "top": {"buckets": top}}}
+
+    req = parse_search_args(MultiDict([("q", "x")]))
+    values = ENTITY_FACETS["person"].get_values(req, agg(100, 10, [("a", 2), ("b", 9)]), total=50)
+    # 10 of 100 matching parts sampled: counts times 10, none above the 50 articles found.
+    assert [(v["id"], v["count"], v["approximate"]) for v in values] == [
+        ("person:b", 50, True),
+        ("person:a", 20, True),
+    ]
+    exact = ENTITY_FACETS["person"].get_values(req, agg(10, 10, [("a", 2)]), total=50)
+    assert exact[0]["count"] == 2 and not exact[0]["approximate"]
