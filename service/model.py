@@ -1,4 +1,5 @@
-"""The article model every input form is parsed into, and the documents it becomes in the index."""
+"""The article model every input form is parsed into, with the limits that keep one article from
+harming search and the facet types and value encoding the index shares with the read side."""
 
 from __future__ import annotations
 
