@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision and run a local single-node Elasticsearch without Docker.
 #
-#   scripts/elasticsearch.sh install   download (Maven Central), verify, unpack; install hunspell-he
+#   scripts/elasticsearch.sh install   download (Maven Central), verify, unpack; install hunspell-he and
+#                                      hspell and generate the lemma dictionary (scripts/build_lemma_dictionary.py)
 #   scripts/elasticsearch.sh start     install if needed, start on 127.0.0.1:$ES_PORT, wait for health
 #   scripts/elasticsearch.sh stop      stop the node started for $ES_PORT (no-op when stopped)
 #   scripts/elasticsearch.sh status    exit 0 when the node answers, 3 when it does not
@@ -72,6 +73,25 @@ ensure_hunspell() {
   [ -f "$HUNSPELL_DIR/he_IL.dic" ] || die "hunspell-he installed but $HUNSPELL_DIR/he_IL.dic is missing"
 }
 
+ensure_hspell() {
+  command -v hspell >/dev/null && return
+  is_root || die "hspell (the lemmas' source) is missing: run 'sudo apt-get install hspell'"
+  say "installing Debian's hspell (AGPL; installed, never committed)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hspell >/dev/null
+  command -v hspell >/dev/null || die "hspell installed but not on the PATH"
+}
+
+# The he_IL_lemma locale: he_IL.aff and a .dic generated from hspell whose st: fields make the hunspell
+# filter emit lemmas. Generated on this machine (AGPL sources), idempotent, about two seconds.
+lemma_dir() { echo "$CACHE/hunspell/he_IL_lemma"; }
+build_lemmas() {
+  ensure_hspell
+  local python; python="$(command -v python3 || true)"
+  [ -n "$python" ] || die "python3 is missing: apt-get install python3"
+  "$python" "$ROOT/scripts/build_lemma_dictionary.py" "$(lemma_dir)" || die "could not generate the lemma dictionary"
+}
+
 ensure_user() {
   is_root || return 0
   id "$ES_RUN_USER" >/dev/null 2>&1 && return
@@ -101,6 +121,7 @@ install() {
   command -v unzip >/dev/null || die "unzip is missing: apt-get install unzip"
   ensure_hunspell
   ensure_user
+  build_lemmas
   mkdir -p "$CACHE/dist"
   local zip="$CACHE/dist/elasticsearch-$ES_VERSION.zip"
   if [ ! -d "$(dist_home)" ]; then
@@ -183,8 +204,11 @@ EOF
   mkdir -p "$node/config/hunspell/he_IL"
   cp "$HUNSPELL_DIR/he_IL.aff" "$HUNSPELL_DIR/he_IL.dic" "$node/config/hunspell/he_IL/"
   # Extra word lists (e.g. names generated from the gazetteer) sit beside the dictionary.
+  mkdir -p "$node/config/hunspell/he_IL_lemma"
+  cp "$(lemma_dir)/he_IL.aff" "$(lemma_dir)/he_IL_lemma.dic" "$node/config/hunspell/he_IL_lemma/"
   if [ -d "$EXTRA_DICTS" ]; then
-    find "$EXTRA_DICTS" -maxdepth 1 -name '*.dic' -exec cp {} "$node/config/hunspell/he_IL/" \;
+    find "$EXTRA_DICTS" -maxdepth 1 -name '*.dic' -exec cp {} "$node/config/hunspell/he_IL/" \; \
+      -exec cp {} "$node/config/hunspell/he_IL_lemma/" \;
   fi
   if is_root; then chown -R "$ES_RUN_USER" "$node"; fi
 }

@@ -199,7 +199,8 @@ def _search_params() -> list[dict[str, Any]]:
         _param(
             "q",
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-            'Words (all must match, prefixes ignored), "quoted phrases" (exact forms), -excluded words.',
+            'Words (all must match, in any inflected form), "quoted" words or phrases (exact forms), '
+            "-excluded words.",
         ),
         *(
             _param(

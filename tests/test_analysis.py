@@ -38,3 +38,21 @@ def test_acronym_with_gershayim_is_one_token(es, analyzer_index):
 
 def test_unknown_word_is_kept_by_the_stemmer(es, analyzer_index):
     assert tokens(es, analyzer_index, "he_stem", "פסקוב") == ["פסקוב"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        ("טילי המדינות ושוחחו", ["טיל", "מדינה", "שוחח"]),  # construct, ה + plural, ו + past
+        ("דוברו", ["דובר"]),
+        ("לפוטין", ["פוטין"]),  # a gazetteer name keeps its prefix handling
+        ('ונתניהו צה"ל', ["נתניהו", 'צה"ל']),  # names hspell has no lemma for stay themselves
+        ("פסקוב", ["פסקוב"]),  # unknown words are kept
+    ],
+)
+def test_lemma_analyzer_gives_lemmas(es, analyzer_index, text, lemmas):
+    assert tokens(es, analyzer_index, "he_lemma", text) == lemmas
+
+
+def test_lemma_analyzer_keeps_every_lemma_of_an_ambiguous_form(es, analyzer_index):
+    assert {"מנהיג", "הנהיג"} <= set(tokens(es, analyzer_index, "he_lemma", "המנהיגים"))

@@ -38,7 +38,9 @@ def test_compose_runs_the_pinned_version_securely_on_localhost():
     assert app_env["ES_PASSWORD"].startswith("${ELASTIC_PASSWORD")
     assert services["setup"]["image"] == es["image"]
     assert env["ELASTIC_PASSWORD"].startswith("${ELASTIC_PASSWORD")
-    assert any("/config/hunspell/he_IL" in v for v in es["volumes"])
+    # Both locales (he_IL, and he_IL_lemma generated from hspell by the hunspell service) in one volume.
+    assert any(v.endswith(":/usr/share/elasticsearch/config/hunspell:ro") for v in es["volumes"])
+    assert "build_lemma_dictionary.py /hunspell/he_IL_lemma" in " ".join(services["hunspell"]["command"])
     assert "healthcheck" in es and "healthcheck" in services["app"]
     for service in services.values():
         for port in service.get("ports", []):

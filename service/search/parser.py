@@ -2,6 +2,7 @@
 
 The query language is deliberately small and built by hand (never ``query_string``, whose syntax
 is an injection surface): words, "quoted phrases" (exact forms) and -exclusions (-word, -"a phrase").
+A quoted single word is an exact form too ("טיל" does not find טילי, which טיל finds by its lemma).
 A double quote between two letters is a gershayim (צה"ל), not a phrase mark.
 """
 
@@ -41,7 +42,7 @@ def parse_query(q: str) -> ParsedQuery:
             text = " ".join(m.group(2).replace("\x00", '"').split())
             if not text:
                 continue
-            (excluded if m.group(1) else (phrases if " " in text else words)).append(text)
+            (excluded if m.group(1) else phrases).append(text)
         else:
             text = m.group(4).replace("\x00", '"').strip("'\".,;:!?()[]{}")
             if not text or not any(c.isalnum() for c in text):

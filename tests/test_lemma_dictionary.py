@@ -1,0 +1,87 @@
+"""scripts/build_lemma_dictionary.py: hspell's analyses → hunspell entries with st: lemmas (pure parts, and
+the install-time errors). The dictionary on the node is checked by tests/test_analysis.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+from tests.project import ROOT
+
+SCRIPT = ROOT / "scripts" / "build_lemma_dictionary.py"
+spec = importlib.util.spec_from_file_location("build_lemma_dictionary", SCRIPT)
+assert spec and spec.loader
+build_lemma_dictionary = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build_lemma_dictionary)
+
+HSPELL_OUTPUT = """\
+מילה חוקית: טילי
+\tטיל(ע,ז,רבים,סמיכות)
+\tטיל(ע,ז,יחיד,כינוי/,1,יחיד)
+מילה חוקית: בקרה
+\tביקר(פ,ז,2,יחיד,ציווי,כינוי/נ,3,יחיד)
+\tבקרה(ע,נ,יחיד)
+צירוף חוקי: ב+קרה
+\tקר(ת,נ,יחיד)
+מילה חוקית: נתניהו
+\tשונות(ע,פרטי)
+צירוף חוקי: ב+דרך
+\tדרך(ע,נ,יחיד)
+שגיאות כתיב שנמצאו:
+
+פוטין
+"""
+
+
+def test_hspell_output_gives_each_forms_lemmas():
+    lemmas = build_lemma_dictionary.parse_hspell(HSPELL_OUTPUT.splitlines())
+    assert lemmas == {"טילי": ["טיל"], "בקרה": ["ביקר", "בקרה"], "נתניהו": ["נתניהו"], "בדרך": ["דרך"]}
+
+
+def test_entries_keep_the_forms_flags_one_per_lemma():
+    lemmas = {"בקרה": ["ביקר", "בקרה"]}
+    assert build_lemma_dictionary.dic_entries(["בקרה/a", "פוטין/c", "", "בלי"], lemmas) == [
+        "בקרה/a st:ביקר",
+        "בקרה/a st:בקרה",
+        "פוטין/c",
+        "בלי",
+    ]
+
+
+def test_the_generator_version_is_in_the_mapping():
+    mapping = json.loads((ROOT / "index_mappings" / "parts.json").read_text(encoding="utf-8"))
+    meta = mapping["mappings"]["_meta"]
+    assert meta["lemma_dictionary"] == build_lemma_dictionary.GENERATOR_VERSION
+
+
+def run(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    env = {"PATH": path} if path is not None else None
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env)
+
+
+def test_a_missing_hunspell_he_is_named(tmp_path):
+    done = run(str(tmp_path / "out"), "--hunspell-dir", str(tmp_path))
+    assert done.returncode == 1 and "hunspell-he" in done.stderr
+
+
+def test_a_missing_hspell_is_named(tmp_path):
+    for name in ("he_IL.aff", "he_IL.dic"):
+        (tmp_path / name).write_text("1\nא/a\n", encoding="utf-8")
+    done = run(str(tmp_path / "out"), "--hunspell-dir", str(tmp_path), path=str(tmp_path))
+    assert done.returncode == 1 and "apt-get install hspell" in done.stderr
+
+
+def test_generation_is_idempotent(tmp_path):
+    """Needs Debian's hspell, which scripts/elasticsearch.sh installs with the node."""
+    hunspell = tmp_path / "hunspell"
+    hunspell.mkdir()
+    (hunspell / "he_IL.aff").write_text("SET UTF-8\n", encoding="utf-8")
+    (hunspell / "he_IL.dic").write_text("2\nטילי/c\nמדינות/a\n", encoding="utf-8")
+    first = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
+    assert first.returncode == 0 and "written" in first.stderr
+    dic = (tmp_path / "out" / "he_IL_lemma.dic").read_text(encoding="utf-8")
+    assert dic == "2\nטילי/c st:טיל\nמדינות/a st:מדינה\n"
+    second = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
+    assert second.returncode == 0 and "up to date" in second.stderr
