@@ -41,18 +41,20 @@ def test_unknown_word_is_kept_by_the_stemmer(es, analyzer_index):
 
 
 @pytest.mark.parametrize(
-    ("text", "lemmas"),
+    ("text", "expected"),
     [
-        ("טילי המדינות ושוחחו", ["טיל", "מדינה", "שוחח"]),  # construct, ה + plural, ו + past
-        ("דוברו", ["דובר"]),
-        ("לפוטין", ["פוטין"]),  # a gazetteer name keeps its prefix handling
-        ('ונתניהו צה"ל', ["נתניהו", 'צה"ל']),  # names hspell has no lemma for stay themselves
+        # construct, ה + plural, ו + past: each prefix-stripped form, then its lemma marked @
+        ("טילי המדינות ושוחחו", ["טילי", "@טיל", "מדינות", "@מדינה", "שוחחו", "@שוחח"]),
+        ("דוברו", ["דוברו", "@דובר"]),
+        ("לטיל", ["טיל", "@טיל"]),  # a form that is its own lemma gives both tokens
+        ("לפוטין", ["פוטין"]),  # a gazetteer name keeps its prefix handling, and has no lemma
+        ('ונתניהו צה"ל', ["נתניהו", "@נתניהו", 'צה"ל', '@צה"ל']),  # no lemma in hspell: themselves
         ("פסקוב", ["פסקוב"]),  # unknown words are kept
     ],
 )
-def test_lemma_analyzer_gives_lemmas(es, analyzer_index, text, lemmas):
-    assert tokens(es, analyzer_index, "he_lemma", text) == lemmas
+def test_the_stem_analyzer_gives_forms_and_marked_lemmas(es, analyzer_index, text, expected):
+    assert tokens(es, analyzer_index, "he_stem", text) == expected
 
 
-def test_lemma_analyzer_keeps_every_lemma_of_an_ambiguous_form(es, analyzer_index):
-    assert {"מנהיג", "הנהיג"} <= set(tokens(es, analyzer_index, "he_lemma", "המנהיגים"))
+def test_the_stem_analyzer_keeps_every_lemma_of_an_ambiguous_form(es, analyzer_index):
+    assert {"@מנהיג", "@הנהיג"} <= set(tokens(es, analyzer_index, "he_stem", "המנהיגים"))

@@ -40,11 +40,12 @@ def test_hspell_output_gives_each_forms_lemmas():
     assert lemmas == {"טילי": ["טיל"], "בקרה": ["ביקר", "בקרה"], "נתניהו": ["נתניהו"], "בדרך": ["דרך"]}
 
 
-def test_entries_keep_the_forms_flags_one_per_lemma():
+def test_entries_keep_the_form_and_its_flags_and_add_one_marked_entry_per_lemma():
     lemmas = {"בקרה": ["ביקר", "בקרה"]}
     assert build_lemma_dictionary.dic_entries(["בקרה/a", "פוטין/c", "", "בלי"], lemmas) == [
-        "בקרה/a st:ביקר",
-        "בקרה/a st:בקרה",
+        "בקרה/a",
+        "בקרה/a st:@ביקר",
+        "בקרה/a st:@בקרה",
         "פוטין/c",
         "בלי",
     ]
@@ -82,6 +83,6 @@ def test_generation_is_idempotent(tmp_path):
     first = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
     assert first.returncode == 0 and "written" in first.stderr
     dic = (tmp_path / "out" / "he_IL_lemma.dic").read_text(encoding="utf-8")
-    assert dic == "2\nטילי/c st:טיל\nמדינות/a st:מדינה\n"
+    assert dic == "4\nטילי/c\nטילי/c st:@טיל\nמדינות/a\nמדינות/a st:@מדינה\n"
     second = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
     assert second.returncode == 0 and "up to date" in second.stderr

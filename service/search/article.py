@@ -148,8 +148,8 @@ def related_query(article: dict[str, Any]) -> dict[str, Any]:
                         "like": like,
                         "min_term_freq": 1,
                         "min_doc_freq": 2,
-                        "max_query_terms": 30,
-                        "minimum_should_match": "20%",
+                        "max_query_terms": 60,  # two terms a word on .stem (its form and its lemma)
+                        "minimum_should_match": "15%",
                     }
                 }
             ],

@@ -1,10 +1,11 @@
 """A validated ``SearchRequest`` → the body of one Elasticsearch search.
 
 - Matching: a part (or its article's title) must match the query's content words (all of one or
-  two, most of more; function words are ignored), each by its exact form, its stem or its lemma(s)
-  (any inflected form of the word: טיל finds טילי), exact forms scoring highest, then stems, then
-  lemmas, and words that stand together higher still. Phrases match exact forms in order;
-  an excluded word drops every article that contains it.
+  two, most of more; function words are ignored), each by its exact form or by ``.stem``, whose analysis
+  gives a word's prefix-stripped form and its lemmas (marked ``@``: טילי → טילי, @טיל), so that any
+  inflected form matches (טיל finds טילי); exact forms score highest, then prefix-stripped forms (two
+  tokens in common), then lemma-only matches (one), and words that stand together higher still.
+  Phrases match exact forms in order; an excluded word drops every article that contains it.
 - Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
   (highlighted with the HTML encoder, so article text comes back escaped).
 - Facets (``facets.py``): counts of articles per entity, disjunctive: each facet's aggregation
@@ -29,10 +30,6 @@ from service.search.stopwords import STOPWORDS
 # the exact form adds a little, so that the form typed ranks first among equals.
 EXACT_FIELDS = ["text^0.5", "title^0.25"]
 STEM_FIELDS = ["text.stem", "title.stem^0.5"]
-# Lemmas (hspell's, index_mappings/parts.json he_lemma) reach every inflected form, at a lower weight:
-# a lemma-only match ranks below the stem or form typed, so precision holds. Only on the parts' text (the
-# title is a part too): a title.lemma clause cost a quarter more query time on HeQ and gained nothing.
-LEMMA_FIELDS = ["text.lemma^0.3"]
 SNIPPETS_PER_ARTICLE = 3
 # Highlighting re-analyses a part's text at search time. Past index.highlight.max_analyzed_offset
 # (1,000,000 characters) the node refuses the whole search (400, which was our 500); with this in the
@@ -48,7 +45,6 @@ def _word_clause(word: str) -> dict[str, Any]:
             "should": [
                 {"multi_match": {"query": word, "fields": EXACT_FIELDS, "type": "best_fields"}},
                 {"multi_match": {"query": word, "fields": STEM_FIELDS, "type": "best_fields"}},
-                {"multi_match": {"query": word, "fields": LEMMA_FIELDS, "type": "best_fields"}},
             ],
             "minimum_should_match": 1,
         }
@@ -155,7 +151,7 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
             "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
             "fields": {
                 "text": {
-                    "matched_fields": ["text", "text.stem", "text.lemma"],
+                    "matched_fields": ["text", "text.stem"],
                     "number_of_fragments": 2,
                     "fragment_size": 180,
                     "no_match_size": 180,

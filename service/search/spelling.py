@@ -29,20 +29,24 @@ def suggest_body(text: str) -> dict[str, Any]:
                 "max_edits": 2,
                 "prefix_length": 0,  # a typo may sit in the first letter, or a prefix be extra
                 "min_word_length": 3,
-                "size": 1,
+                "size": 5,  # lemma tokens (``@…``) among them are skipped
             }
         },
     }
+
+
+LEMMA_MARK = "@"  # .stem's lemma tokens (index_mappings/parts.json): not words to offer
 
 
 def corrected(text: str, entries: list[dict[str, Any]]) -> str | None:
     """``text`` with each suggested word put in place (by the offsets the suggester reports)."""
     out, at = [], 0
     for entry in entries:
-        if not entry.get("options") or entry["offset"] < at:  # none, or another stem of the same word
-            continue
+        words = [o["text"] for o in entry.get("options") or [] if not o["text"].startswith(LEMMA_MARK)]
+        if entry["text"].startswith(LEMMA_MARK) or not words or entry["offset"] < at:
+            continue  # a lemma token, no word, or another stem of the same word
         start = entry["offset"]
-        out += [text[at:start], entry["options"][0]["text"]]
+        out += [text[at:start], words[0]]
         at = start + entry["length"]
     if at == 0:
         return None
