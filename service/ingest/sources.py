@@ -16,7 +16,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -395,18 +395,6 @@ def _walk_folder(top: Path) -> list[tuple[Path, Path | Rejection]]:
                 continue
             found.append((path, Rejection(str(path), None, reason)))
     return found
-
-
-def expand_paths(
-    paths: Iterable[str | Path], on_skip: Callable[[Rejection], None] | None = None
-) -> Iterator[Path]:
-    """The input files of ``walk_paths``; what cannot be walked goes to ``on_skip``."""
-    for item in walk_paths(paths):
-        if isinstance(item, Rejection):
-            if on_skip is not None:
-                on_skip(item)
-        else:
-            yield item
 
 
 @dataclass(frozen=True)
