@@ -83,13 +83,15 @@ ensure_hspell() {
 }
 
 # The he_IL_lemma locale: he_IL.aff and a .dic generated from hspell whose st: fields make the hunspell
-# filter emit lemmas. Generated on this machine (AGPL sources), idempotent, about two seconds.
+# filter emit lemmas; beside it he_IL_lemma_query, the same lemmas without prefix flags (the query side).
+# Generated on this machine (AGPL sources), idempotent, a few seconds.
 lemma_dir() { echo "$CACHE/hunspell/he_IL_lemma"; }
+lemma_query_dir() { echo "$CACHE/hunspell/he_IL_lemma_query"; }
 build_lemmas() {
   ensure_hspell
   local python; python="$(command -v python3 || true)"
   [ -n "$python" ] || die "python3 is missing: apt-get install python3"
-  "$python" "$ROOT/scripts/build_lemma_dictionary.py" "$(lemma_dir)" || die "could not generate the lemma dictionary"
+  "$python" "$ROOT/scripts/build_lemma_dictionary.py" "$(lemma_dir)" --query-dir "$(lemma_query_dir)" || die "could not generate the lemma dictionary"
 }
 
 ensure_user() {
@@ -206,6 +208,8 @@ EOF
   # Extra word lists (e.g. names generated from the gazetteer) sit beside the dictionary.
   mkdir -p "$node/config/hunspell/he_IL_lemma"
   cp "$(lemma_dir)/he_IL.aff" "$(lemma_dir)/he_IL_lemma.dic" "$node/config/hunspell/he_IL_lemma/"
+  mkdir -p "$node/config/hunspell/he_IL_lemma_query"
+  cp "$(lemma_query_dir)/he_IL.aff" "$(lemma_query_dir)/he_IL_lemma_query.dic" "$node/config/hunspell/he_IL_lemma_query/"
   if [ -d "$EXTRA_DICTS" ]; then
     find "$EXTRA_DICTS" -maxdepth 1 -name '*.dic' -exec cp {} "$node/config/hunspell/he_IL/" \; \
       -exec cp {} "$node/config/hunspell/he_IL_lemma/" \;

@@ -58,3 +58,25 @@ def test_the_stem_analyzer_gives_forms_and_marked_lemmas(es, analyzer_index, tex
 
 def test_the_stem_analyzer_keeps_every_lemma_of_an_ambiguous_form(es, analyzer_index):
     assert {"@מנהיג", "@הנהיג"} <= set(tokens(es, analyzer_index, "he_stem", "המנהיגים"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a whole word is read as itself: מלחמה, not מ+לחמה (@לחם) or מ+ל+חמה (@חם)
+        ("מלחמה", ["מלחמה", "@מלחמה"]),
+        # a word that is not one without its prefix loses the prefix, then gets its lemmas
+        ("בסוריה והמדינות", ["סוריה", "@סוריה", "מדינות", "@מדינה"]),
+        ("לפוטין", ["פוטין"]),
+        ("פסקוב", ["פסקוב"]),
+    ],
+)
+def test_the_query_analyzer_reads_a_word_one_way(es, analyzer_index, text, expected):
+    assert tokens(es, analyzer_index, "he_stem_query", text) == expected
+
+
+def test_the_query_analyzer_keeps_every_lemma_of_the_reading_it_chose(es, analyzer_index):
+    index_side = set(tokens(es, analyzer_index, "he_stem", "מלחמה"))
+    query_side = set(tokens(es, analyzer_index, "he_stem_query", "מלחמה"))
+    assert {"@לחם", "@חם"} <= index_side and query_side < index_side
+    assert {"@ביקר", "@בקרה"} <= set(tokens(es, analyzer_index, "he_stem_query", "בקרה"))

@@ -51,6 +51,11 @@ def test_entries_keep_the_form_and_its_flags_and_add_one_marked_entry_per_lemma(
     ]
 
 
+def test_query_entries_drop_the_prefix_flags_and_the_forms_without_lemmas():
+    index = ["בקרה/a", "בקרה/a st:@ביקר", "בקרה/a st:@בקרה", "בקרה/b", "בקרה/b st:@ביקר", "פוטין/c", "בלי"]
+    assert build_lemma_dictionary.query_entries(index) == ["בקרה", "בקרה st:@ביקר", "בקרה st:@בקרה"]
+
+
 def test_the_generator_version_is_in_the_mapping():
     mapping = json.loads((ROOT / "index_mappings" / "parts.json").read_text(encoding="utf-8"))
     meta = mapping["mappings"]["_meta"]
@@ -84,5 +89,7 @@ def test_generation_is_idempotent(tmp_path):
     assert first.returncode == 0 and "written" in first.stderr
     dic = (tmp_path / "out" / "he_IL_lemma.dic").read_text(encoding="utf-8")
     assert dic == "4\nטילי/c\nטילי/c st:@טיל\nמדינות/a\nמדינות/a st:@מדינה\n"
+    query = (tmp_path / "he_IL_lemma_query" / "he_IL_lemma_query.dic").read_text(encoding="utf-8")
+    assert query == "4\nטילי\nטילי st:@טיל\nמדינות\nמדינות st:@מדינה\n"
     second = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
     assert second.returncode == 0 and "up to date" in second.stderr

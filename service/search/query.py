@@ -3,7 +3,9 @@
 - Matching: a part (or its article's title) must match the query's content words (all of one or
   two, most of more; function words are ignored), each by its exact form or by ``.stem``, whose analysis
   gives a word's prefix-stripped form and its lemmas (marked ``@``: טילי → טילי, @טיל), so that any
-  inflected form matches (טיל finds טילי); exact forms score highest, then prefix-stripped forms (two
+  inflected form matches (טיל finds טילי). The text keeps every reading of its words; a query word is
+  read one way (the ``.stem`` fields' search analyzer: the whole word when it is one, then its lemmas),
+  so מלחמה does not match bread through מ+לחמה. Exact forms score highest, then prefix-stripped forms (two
   tokens in common), then lemma-only matches (one), and words that stand together higher still.
   Phrases match exact forms in order; an excluded word drops every article that contains it.
 - Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits

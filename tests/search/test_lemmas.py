@@ -90,6 +90,8 @@ SAMPLE_PAIRS = [
 
 # Ranking: the form typed, then the same word behind a prefix (its stem), then another form of its lemma.
 RANKED = [("r-exact", "טיל"), ("r-stem", "לטיל"), ("r-lemma", "טילי")]
+# Words that only a prefix split of a query word would reach: מ+לחמה (@לחם), מ+ל+חמה (@חם).
+UNMEANT = [("u-bread", "לחמים"), ("u-hot", "חמים")]
 FILLER = "נמסר היום"
 
 
@@ -108,7 +110,7 @@ def record(article_id: str, text: str) -> dict:
 def alias(es: Elasticsearch, tmp_path_factory) -> Iterator[str]:
     path: Path = tmp_path_factory.mktemp("lemmas") / "lemmas.jsonl"
     records = [record(f"p{i}", form) for i, (_, form) in enumerate(PAIRS)]
-    records += [record(article_id, word) for article_id, word in RANKED]
+    records += [record(article_id, word) for article_id, word in RANKED + UNMEANT]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     with indexed_alias(es, "lemmas", [path]) as name:
         yield name
@@ -154,3 +156,13 @@ def test_the_form_typed_outranks_its_stem_which_outranks_its_lemma(alias, client
     ids = [r["article_id"] for r in search(client_for(alias), q="טיל", size=50)["results"]]
     ranked = [article_id for article_id in ids if article_id.startswith("r-")]
     assert ranked == [article_id for article_id, _ in RANKED]
+
+
+def test_a_query_word_does_not_match_the_lemmas_of_prefix_splits_it_never_meant(es, alias, client_for):
+    """The index keeps every reading of מלחמה (so its text has @לחם and @חם), but a searcher who
+    types מלחמה means the war: bread (לחמים) and heat (חמים) are not results."""
+    assert {"@לחם", "@חם"} <= tokens(es, alias, "he_stem", "מלחמה")
+    assert {"@לחם", "@חם"} <= tokens(es, alias, "he_stem", "לחמים") | tokens(es, alias, "he_stem", "חמים")
+    ids = [r["article_id"] for r in search(client_for(alias), q="מלחמה", size=50)["results"]]
+    assert f"p{PAIRS.index(('מלחמה', 'המלחמות'))}" in ids
+    assert not [article_id for article_id in ids if article_id.startswith("u-")]
