@@ -1,32 +1,34 @@
-"""Generate the hunspell dictionary that makes Elasticsearch's core ``hunspell`` filter emit Hebrew lemmas.
+"""Generate the hunspell dictionaries that make Elasticsearch's core ``hunspell`` filter read Hebrew words.
 
     /usr/bin/python3 scripts/build_lemma_dictionary.py OUT_DIR [--hunspell-dir /usr/share/hunspell]
-                                                       [--query-dir OUT_DIR/../he_IL_lemma_query]
+                                                       [--readings-dir OUT_DIR/../he_IL_readings]
 
 Why: Debian's he_IL hunspell dictionary lists every inflected form as a stem of its own (טילי, מדינות),
-so stemming only strips prefixes. Debian's hspell knows each form's lemma(s) (``hspell -l``). Lucene's
-hunspell stemmer returns a dictionary entry's ``st:`` field instead of the entry itself, so entries
-``FORM/FLAGS st:LEMMA`` (the form's own prefix flags from he_IL.dic, one entry per lemma of an ambiguous
-form) with he_IL.aff unchanged give lemmas, prefixes stripped, on the stock node with no plugin.
+so stemming only strips prefixes, and it strips them wherever it can: בקרה is also ב+קרה, מלחמה also
+מ+לחמה and מל+חמה, שביבי also ש+ביבי, so a search for קרה, לחם or ביבי found them. Debian's hspell knows
+each form's lemma(s) and its prefix splits (``hspell -l``). Lucene's hunspell stemmer returns a dictionary
+entry's ``st:`` field instead of the entry itself, so a generated dictionary can make the stock filter
+emit whatever tokens we decide a form stands for, on the stock node, with no plugin.
 
-One pass, two kinds of token: each form keeps its plain entry ``FORM/FLAGS`` (the prefix-stripped form,
-as before) beside its lemma entries, whose ``st:`` carries a mark (``@LEMMA``). So one hunspell filter
-(``text.stem``) emits ``טיל`` and ``@טיל`` for לטיל but only ``טילי`` and ``@טיל`` for טילי: a query word
-matches both tokens of its own form and only the lemma token of another inflection, so a prefix-stripped
-match scores above a lemma-only one with no second field. A second field with its own hunspell pass cost
-the node 60 % more CPU per indexed part (0.33 → 0.53 ms) and indexing a quarter of its speed.
+The ``.stem`` analysis (``he_stem``, the same at index and query time) is two hunspell filters:
+1. ``he_IL`` (Debian's, plus the gazetteer's names) with ``longest_only``: the reading with the shortest
+   prefix, i.e. the whole word when it is one (בקרה, מלחמה) and סוריה for בסוריה, לפוטין → פוטין;
+2. the locale written here, he_IL_readings, a table with no prefix flags (its input has none left): a
+   form → itself, its lemmas marked ``@`` (טילי → טילי, @טיל) and, when hspell also reads it as the
+   definite article + a word, that word and its lemmas (העיר is "he remarked" and ה+עיר; השר, הכנסת,
+   העם: the article is too common to let the whole word hide it). Other prefix splits of a whole word are
+   dropped. Forms with nothing to add are left out: the filter passes unknown tokens through unchanged.
 
-The query side reads one word one way: a searcher who types מלחמה means the war, not מ+לחמה or מ+ל+חמה,
-whose lemmas (לחם, חם) the index keeps for the text's sake. So the ``he_stem_query`` analyzer first keeps
-the longest of he_IL's readings (the whole word when it is one; סוריה for בסוריה) and then looks it up in
-a second locale, he_IL_lemma_query, whose entries have no prefix flags: ``FORM`` and ``FORM st:@LEMMA``
-for each form that has lemmas (other words pass through unchanged). Measured on HeQ val, the same MRR
-as reading every prefix split (0.909 against 0.910) for a fifth less query time.
+A query word matches both tokens of its own form and only the lemma token of another inflection, so a
+prefix-stripped match scores above a lemma-only one with no second field (a second field with its own
+hunspell pass cost the node 60 % more CPU per indexed part).
 
-Writes OUT_DIR/he_IL.aff (a copy) and OUT_DIR/he_IL_lemma.dic, and QUERY_DIR/he_IL.aff and
-QUERY_DIR/he_IL_lemma_query.dic. Both packages are AGPL: they are installed
-on the machine and the output is generated there, never committed. Stdlib only (it runs before the venv
-exists), idempotent (a stamp of the inputs skips an up-to-date output), and it takes about two seconds.
+Also writes OUT_DIR (he_IL_lemma: every form with its prefix flags and ``st:@LEMMA`` entries), the
+analysis of mapping version 6, so that indices built before version 8 still open until they are rebuilt.
+
+Both packages are AGPL: they are installed on the machine and the output is generated there, never
+committed. Stdlib only (it runs before the venv exists), idempotent (a stamp of the inputs skips an
+up-to-date output), and it takes a few seconds.
 """
 
 from __future__ import annotations
@@ -38,15 +40,17 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Part of index_mappings/parts.json's _meta (tests/test_lemma_dictionary.py checks it): change it whenever
 # the output changes for the same packages, and bump the mapping version, so that old indices are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 LEMMA_MARK = "@"  # lemma tokens are told apart from forms (service/search/spelling.py skips them)
 DIC_NAME = "he_IL_lemma.dic"
-QUERY_LOCALE = "he_IL_lemma_query"
-QUERY_DIC_NAME = f"{QUERY_LOCALE}.dic"
+READINGS_LOCALE = "he_IL_readings"
+READINGS_DIC_NAME = f"{READINGS_LOCALE}.dic"
+ARTICLE = "ה"  # the definite article: its split of a whole word is kept
 HSPELL_ENCODING = "iso-8859-8"
 WORD = "מילה חוקית: "  # the form as a word of its own
 SPLIT = "צירוף חוקי: "  # a prefix split, "P+REST"
@@ -58,13 +62,34 @@ class MissingPackage(RuntimeError):
     pass
 
 
-def parse_hspell(lines: Iterable[str]) -> dict[str, list[str]]:
-    """``hspell -l`` output → form → its lemmas, in hspell's order. A form's own analyses (``מילה
-    חוקית``) win; a form hspell knows only as prefix + word takes that word's lemmas (the hunspell
-    entry's flags add prefixes on top). hspell's placeholder lemma for names and acronyms becomes the
-    form itself (or the word after the prefix)."""
-    own: dict[str, list[str]] = {}
-    split: dict[str, list[str]] = {}
+@dataclass
+class Analyses:
+    """What hspell says of each form: its own lemmas (``מילה חוקית``) and its prefix splits (``צירוף
+    חוקי``: prefix, the word after it, that word's lemmas), in hspell's order."""
+
+    own: dict[str, list[str]] = field(default_factory=dict)
+    splits: dict[str, list[tuple[str, str, list[str]]]] = field(default_factory=dict)
+
+    def lemmas(self) -> dict[str, list[str]]:
+        """Form → lemmas: its own win; a form hspell knows only as prefix + word takes that word's."""
+        out = {f: [x for _, _, ls in sp for x in ls] for f, sp in self.splits.items()}
+        out = {f: list(dict.fromkeys(ls)) for f, ls in out.items() if ls}
+        out.update((f, ls) for f, ls in self.own.items() if ls)
+        return out
+
+    def readings(self, form: str) -> list[str]:
+        """The tokens a form stands for in the ``.stem`` analysis (the module's docstring says why)."""
+        out = [form] + [LEMMA_MARK + x for x in self.own.get(form, [])]
+        for prefix, rest, lemmas in self.splits.get(form, []):
+            if form not in self.own or prefix == ARTICLE:
+                out += [rest] + [LEMMA_MARK + x for x in lemmas]
+        return list(dict.fromkeys(out))
+
+
+def parse_hspell(lines: Iterable[str]) -> Analyses:
+    """``hspell -l`` output → each form's analyses. hspell's placeholder lemma for names and acronyms
+    becomes the form itself (or the word after the prefix)."""
+    found = Analyses()
     target: list[str] | None = None
     rest = ""
     for raw in lines:
@@ -73,21 +98,20 @@ def parse_hspell(lines: Iterable[str]) -> dict[str, list[str]]:
             break
         if line.startswith(WORD):
             rest = line[len(WORD) :]
-            target = own.setdefault(rest, [])
+            target = found.own.setdefault(rest, [])
         elif line.startswith(SPLIT):
             prefix, _, rest = line[len(SPLIT) :].partition("+")
-            target = split.setdefault(prefix + rest, [])
+            target = []
+            found.splits.setdefault(prefix + rest, []).append((prefix, rest, target))
         elif line.startswith("\t") and target is not None:
             lemma = line.strip().split("(", 1)[0]
             lemma = rest if lemma == MISC or not lemma else lemma
             if lemma not in target:
                 target.append(lemma)
-    out = {form: lemmas for form, lemmas in split.items() if lemmas}
-    out.update((form, lemmas) for form, lemmas in own.items() if lemmas)
-    return out
+    return found
 
 
-def run_hspell(forms: list[str]) -> dict[str, list[str]]:
+def run_hspell(forms: list[str]) -> Analyses:
     hspell = shutil.which("hspell")
     if hspell is None:
         raise MissingPackage("hspell is missing: install Debian's package with 'sudo apt-get install hspell'")
@@ -113,17 +137,16 @@ def dic_entries(dic_lines: Iterable[str], lemmas: dict[str, list[str]]) -> list[
     return out
 
 
-def query_entries(index_entries: Iterable[str]) -> list[str]:
-    """The index dictionary's entries → the query locale's: no prefix flags (the query analyzer has
-    already chosen the word's reading), only forms that have lemmas (any other word passes through the
-    hunspell filter unchanged), each once: ``FORM`` then ``FORM st:@LEMMA`` per lemma."""
+def reading_entries(forms: Iterable[str], analyses: Analyses) -> list[str]:
+    """he_IL_readings: ``FORM`` and ``FORM st:TOKEN`` for each other token the form stands for, no
+    flags; a form that stands only for itself is left out (the filter keeps unknown tokens as they are)."""
     out: dict[str, None] = {}
-    for entry in index_entries:
-        head, _, morph = entry.partition(" ")
-        if morph:
-            form = head.split("/", 1)[0]
+    for form in forms:
+        tokens = analyses.readings(form)
+        if len(tokens) > 1:
             out.setdefault(form)
-            out.setdefault(f"{form} {morph}")
+            for token in tokens[1:]:
+                out.setdefault(f"{form} st:{token}")
     return list(out)
 
 
@@ -147,10 +170,10 @@ def stamp(aff: Path, dic: Path) -> str:
     return h.hexdigest()
 
 
-def build(out_dir: Path, hunspell_dir: Path, query_dir: Path | None = None) -> tuple[int, bool]:
-    """Write the index locale into ``out_dir`` and the query locale into ``query_dir`` (by default
-    beside it); returns (index entries, whether they were rebuilt)."""
-    query_dir = query_dir or out_dir.parent / QUERY_LOCALE
+def build(out_dir: Path, hunspell_dir: Path, readings_dir: Path | None = None) -> tuple[int, bool]:
+    """Write he_IL_readings into ``readings_dir`` (by default beside ``out_dir``) and the version-6
+    he_IL_lemma into ``out_dir``; returns (readings entries, whether they were rebuilt)."""
+    readings_dir = readings_dir or out_dir.parent / READINGS_LOCALE
     aff, dic = hunspell_dir / "he_IL.aff", hunspell_dir / "he_IL.dic"
     if not (aff.is_file() and dic.is_file()):
         raise MissingPackage(
@@ -159,34 +182,42 @@ def build(out_dir: Path, hunspell_dir: Path, query_dir: Path | None = None) -> t
     if shutil.which("hspell") is None:
         raise MissingPackage("hspell is missing: install Debian's package with 'sudo apt-get install hspell'")
     wanted = stamp(aff, dic)
-    stamp_file, target, query = out_dir / ".stamp", out_dir / DIC_NAME, query_dir / QUERY_DIC_NAME
+    stamp_file, lemma_dic = readings_dir / ".stamp", out_dir / DIC_NAME
+    readings_dic = readings_dir / READINGS_DIC_NAME
     fresh = stamp_file.is_file() and stamp_file.read_text().strip() == wanted
-    if fresh and target.is_file() and query.is_file():
-        return sum(1 for _ in target.open(encoding="utf-8")) - 1, False
+    if fresh and lemma_dic.is_file() and readings_dic.is_file():
+        return sum(1 for _ in readings_dic.open(encoding="utf-8")) - 1, False
     dic_lines = dic.read_text(encoding="utf-8").splitlines()[1:]  # the first line is a count
-    lemmas = run_hspell(sorted({line.split("/", 1)[0].strip() for line in dic_lines if line.strip()}))
-    entries = dic_entries(dic_lines, lemmas)
-    write_dic(target, entries)
-    write_dic(query, query_entries(entries))
+    forms = sorted({line.split("/", 1)[0].strip() for line in dic_lines if line.strip()})
+    analyses = run_hspell(forms)
+    readings = reading_entries(forms, analyses)
+    write_dic(readings_dic, readings)
+    write_dic(lemma_dic, dic_entries(dic_lines, analyses.lemmas()))
     shutil.copyfile(aff, out_dir / "he_IL.aff")
-    shutil.copyfile(aff, query_dir / "he_IL.aff")
+    shutil.copyfile(aff, readings_dir / "he_IL.aff")
     stamp_file.write_text(wanted + "\n")
-    return len(entries), True
+    return len(readings), True
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--hunspell-dir", type=Path, default=Path("/usr/share/hunspell"))
-    parser.add_argument("--query-dir", type=Path, default=None, help=f"default: OUT_DIR/../{QUERY_LOCALE}")
+    parser.add_argument(
+        "--readings-dir", type=Path, default=None, help=f"default: OUT_DIR/../{READINGS_LOCALE}"
+    )
     args = parser.parse_args(argv)
+    readings_dir = args.readings_dir or args.out_dir.parent / READINGS_LOCALE
     try:
-        count, rebuilt = build(args.out_dir, args.hunspell_dir, args.query_dir)
+        count, rebuilt = build(args.out_dir, args.hunspell_dir, readings_dir)
     except MissingPackage as e:
         print(f"build_lemma_dictionary.py: {e}", file=sys.stderr)
         return 1
     state = "written" if rebuilt else "up to date"
-    print(f"build_lemma_dictionary.py: {count} entries {state} in {args.out_dir / DIC_NAME}", file=sys.stderr)
+    print(
+        f"build_lemma_dictionary.py: {count} entries {state} in {readings_dir / READINGS_DIC_NAME}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -82,16 +82,16 @@ ensure_hspell() {
   command -v hspell >/dev/null || die "hspell installed but not on the PATH"
 }
 
-# The he_IL_lemma locale: he_IL.aff and a .dic generated from hspell whose st: fields make the hunspell
-# filter emit lemmas; beside it he_IL_lemma_query, the same lemmas without prefix flags (the query side).
-# Generated on this machine (AGPL sources), idempotent, a few seconds.
+# The he_IL_readings locale (what the .stem analysis emits for a word: its form, its lemmas, the word
+# after a definite article) and he_IL_lemma (mapping version 6's, so that its indices still open), both
+# generated from hspell by scripts/build_lemma_dictionary.py: on this machine (AGPL sources), idempotent.
 lemma_dir() { echo "$CACHE/hunspell/he_IL_lemma"; }
-lemma_query_dir() { echo "$CACHE/hunspell/he_IL_lemma_query"; }
+readings_dir() { echo "$CACHE/hunspell/he_IL_readings"; }
 build_lemmas() {
   ensure_hspell
   local python; python="$(command -v python3 || true)"
   [ -n "$python" ] || die "python3 is missing: apt-get install python3"
-  "$python" "$ROOT/scripts/build_lemma_dictionary.py" "$(lemma_dir)" --query-dir "$(lemma_query_dir)" || die "could not generate the lemma dictionary"
+  "$python" "$ROOT/scripts/build_lemma_dictionary.py" "$(lemma_dir)" --readings-dir "$(readings_dir)" || die "could not generate the lemma dictionary"
 }
 
 ensure_user() {
@@ -208,8 +208,8 @@ EOF
   # Extra word lists (e.g. names generated from the gazetteer) sit beside the dictionary.
   mkdir -p "$node/config/hunspell/he_IL_lemma"
   cp "$(lemma_dir)/he_IL.aff" "$(lemma_dir)/he_IL_lemma.dic" "$node/config/hunspell/he_IL_lemma/"
-  mkdir -p "$node/config/hunspell/he_IL_lemma_query"
-  cp "$(lemma_query_dir)/he_IL.aff" "$(lemma_query_dir)/he_IL_lemma_query.dic" "$node/config/hunspell/he_IL_lemma_query/"
+  mkdir -p "$node/config/hunspell/he_IL_readings"
+  cp "$(readings_dir)/he_IL.aff" "$(readings_dir)/he_IL_readings.dic" "$node/config/hunspell/he_IL_readings/"
   if [ -d "$EXTRA_DICTS" ]; then
     find "$EXTRA_DICTS" -maxdepth 1 -name '*.dic' -exec cp {} "$node/config/hunspell/he_IL/" \; \
       -exec cp {} "$node/config/hunspell/he_IL_lemma/" \;

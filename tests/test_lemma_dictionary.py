@@ -14,6 +14,7 @@ SCRIPT = ROOT / "scripts" / "build_lemma_dictionary.py"
 spec = importlib.util.spec_from_file_location("build_lemma_dictionary", SCRIPT)
 assert spec and spec.loader
 build_lemma_dictionary = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = build_lemma_dictionary  # dataclasses look their module up there
 spec.loader.exec_module(build_lemma_dictionary)
 
 HSPELL_OUTPUT = """\
@@ -36,8 +37,18 @@ HSPELL_OUTPUT = """\
 
 
 def test_hspell_output_gives_each_forms_lemmas():
-    lemmas = build_lemma_dictionary.parse_hspell(HSPELL_OUTPUT.splitlines())
+    lemmas = build_lemma_dictionary.parse_hspell(HSPELL_OUTPUT.splitlines()).lemmas()
     assert lemmas == {"טילי": ["טיל"], "בקרה": ["ביקר", "בקרה"], "נתניהו": ["נתניהו"], "בדרך": ["דרך"]}
+
+
+def test_a_whole_word_keeps_its_own_readings_and_the_definite_article_split_only():
+    analyses = build_lemma_dictionary.parse_hspell(
+        [*HSPELL_OUTPUT.splitlines()[:-3], "מילה חוקית: השר", "\tהשיר(פ)", "צירוף חוקי: ה+שר", "\tשר(ע)"]
+    )
+    assert analyses.readings("בקרה") == ["בקרה", "@ביקר", "@בקרה"]  # not ב+קרה
+    assert analyses.readings("השר") == ["השר", "@השיר", "שר", "@שר"]  # the article's split is kept
+    assert analyses.readings("בדרך") == ["בדרך", "דרך", "@דרך"]  # no word of its own: its split
+    assert analyses.readings("פוטין") == ["פוטין"]
 
 
 def test_entries_keep_the_form_and_its_flags_and_add_one_marked_entry_per_lemma():
@@ -51,9 +62,13 @@ def test_entries_keep_the_form_and_its_flags_and_add_one_marked_entry_per_lemma(
     ]
 
 
-def test_query_entries_drop_the_prefix_flags_and_the_forms_without_lemmas():
-    index = ["בקרה/a", "בקרה/a st:@ביקר", "בקרה/a st:@בקרה", "בקרה/b", "בקרה/b st:@ביקר", "פוטין/c", "בלי"]
-    assert build_lemma_dictionary.query_entries(index) == ["בקרה", "בקרה st:@ביקר", "בקרה st:@בקרה"]
+def test_reading_entries_have_no_flags_and_leave_out_the_forms_that_stand_for_themselves():
+    analyses = build_lemma_dictionary.parse_hspell(HSPELL_OUTPUT.splitlines())
+    assert build_lemma_dictionary.reading_entries(["בקרה", "פוטין", "בלי"], analyses) == [
+        "בקרה",
+        "בקרה st:@ביקר",
+        "בקרה st:@בקרה",
+    ]
 
 
 def test_the_generator_version_is_in_the_mapping():
@@ -89,7 +104,7 @@ def test_generation_is_idempotent(tmp_path):
     assert first.returncode == 0 and "written" in first.stderr
     dic = (tmp_path / "out" / "he_IL_lemma.dic").read_text(encoding="utf-8")
     assert dic == "4\nטילי/c\nטילי/c st:@טיל\nמדינות/a\nמדינות/a st:@מדינה\n"
-    query = (tmp_path / "he_IL_lemma_query" / "he_IL_lemma_query.dic").read_text(encoding="utf-8")
-    assert query == "4\nטילי\nטילי st:@טיל\nמדינות\nמדינות st:@מדינה\n"
+    readings = (tmp_path / "he_IL_readings" / "he_IL_readings.dic").read_text(encoding="utf-8")
+    assert readings == "4\nטילי\nטילי st:@טיל\nמדינות\nמדינות st:@מדינה\n"
     second = run(str(tmp_path / "out"), "--hunspell-dir", str(hunspell))
     assert second.returncode == 0 and "up to date" in second.stderr
