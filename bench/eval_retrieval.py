@@ -124,6 +124,23 @@ def scores(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
+def compare(ranks: dict[str, int | None], earlier_file: Path) -> str:
+    """How this run's ranks differ from an earlier run's: misses (not in the top ten) fixed and lost,
+    and questions ranked higher or lower."""
+    with open(earlier_file, encoding="utf-8") as f:
+        earlier = {r["q"]: r["rank"] for r in map(json.loads, f)}
+    both = [(earlier[k], r) for k, r in ranks.items() if k in earlier]
+    fixed = sum(1 for a, b in both if a is None and b is not None)
+    lost = sum(1 for a, b in both if a is not None and b is None)
+    up = sum(1 for a, b in both if a and b and b < a)
+    down = sum(1 for a, b in both if a and b and b > a)
+    misses = sum(1 for a, _ in both if a is None)
+    return (
+        f"against {earlier_file.name} ({len(both)} questions, {misses} misses there): "
+        f"{fixed} misses fixed, {lost} lost; {up} ranked higher, {down} lower"
+    )
+
+
 def rank_of(gold: str, ids: list[str]) -> int | None:
     return ids.index(gold) + 1 if gold in ids[:10] else None
 
@@ -139,6 +156,8 @@ def main() -> int:
     parser.add_argument("--no-corpus", action="store_true", help="index the passages only")
     parser.add_argument("--reuse", action="store_true", help="search the indices of an earlier run")
     parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    parser.add_argument("--ranks", type=Path, help="write each question's rank (JSON Lines) to this file")
+    parser.add_argument("--compare", type=Path, help="count questions fixed and lost against a --ranks file")
     args = parser.parse_args()
     for path in (args.qrels, args.passages) + (() if args.no_corpus else (args.corpus,)):
         if not path.exists():
@@ -184,6 +203,13 @@ def main() -> int:
         base_ms.append((time.perf_counter() - t) * 1000)
         base.append(rank_of(q["passage_id"], [h["_id"] for h in hits["hits"]["hits"]]))
 
+    ranks = {q.get("qid") or q["question"]: r for q, r in zip(questions, ours, strict=True)}
+    if args.ranks:
+        args.ranks.write_text(
+            "".join(json.dumps({"q": k, "rank": r}, ensure_ascii=False) + "\n" for k, r in ranks.items())
+        )
+    if args.compare:
+        print(compare(ranks, args.compare))
     ours_s, base_s = scores(ours), scores(base)
     gain = ours_s["mrr@10"] / base_s["mrr@10"] - 1 if base_s["mrr@10"] else 0.0
     print(f"questions: {len(questions)} answerable; index built in {indexing_seconds:.0f}s")
