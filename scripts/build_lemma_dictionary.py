@@ -16,14 +16,18 @@ The ``.stem`` analysis (``he_stem``, the same at index and query time) is two hu
 2. the locale written here, he_IL_readings, a table with no prefix flags (its input has none left): a
    form → itself, its lemmas marked ``@`` (טילי → טילי, @טיל) and, when hspell also reads it as the
    definite article + a word, that word and its lemmas (העיר is "he remarked" and ה+עיר; השר, הכנסת,
-   העם: the article is too common to let the whole word hide it). Other prefix splits of a whole word are
-   dropped. Forms with nothing to add are left out: the filter passes unknown tokens through unchanged.
+   העם: the article is too common to let the whole word hide it), or a prefix + a proper noun (לעזה is
+   "to his foreign tongue" and ל+עזה, מסוריה "its saws" and מ+סוריה: hspell marks the name). Other
+   prefix splits of a whole word are dropped. Forms with nothing to add are left out: the filter passes
+   unknown tokens through unchanged.
 
 A query word matches both tokens of its own form and only the lemma token of another inflection, so a
 prefix-stripped match scores above a lemma-only one with no second field (a second field with its own
 hunspell pass cost the node 60 % more CPU per indexed part).
 
-Also writes OUT_DIR (he_IL_lemma: every form with its prefix flags and ``st:@LEMMA`` entries), the
+Also writes OUT_DIR/../he_IL_acronyms.dic, a word list for the first filter's locale (he_IL): the
+mark-less spelling of each acronym hspell knows, read as the acronym (ארהב → ארה"ב; scripts/acronyms.py),
+and OUT_DIR (he_IL_lemma: every form with its prefix flags and ``st:@LEMMA`` entries), the
 analysis of mapping version 6, so that indices built before version 8 still open until they are rebuilt.
 
 Both packages are AGPL: they are installed on the machine and the output is generated there, never
@@ -43,14 +47,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import acronyms  # scripts/acronyms.py: stdlib only, like this script
+
 # Part of index_mappings/parts.json's _meta (tests/test_lemma_dictionary.py checks it): change it whenever
 # the output changes for the same packages, and bump the mapping version, so that old indices are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 6
 LEMMA_MARK = "@"  # lemma tokens are told apart from forms (service/search/spelling.py skips them)
 DIC_NAME = "he_IL_lemma.dic"
 READINGS_LOCALE = "he_IL_readings"
 READINGS_DIC_NAME = f"{READINGS_LOCALE}.dic"
+ACRONYMS_DIC_NAME = "he_IL_acronyms.dic"  # an extra word list of the he_IL locale (the first filter)
 ARTICLE = "ה"  # the definite article: its split of a whole word is kept
+PROPER = "פרטי"  # hspell's mark of a proper noun: a split into prefix + name is kept
 HSPELL_ENCODING = "iso-8859-8"
 WORD = "מילה חוקית: "  # the form as a word of its own
 SPLIT = "צירוף חוקי: "  # a prefix split, "P+REST"
@@ -69,6 +78,7 @@ class Analyses:
 
     own: dict[str, list[str]] = field(default_factory=dict)
     splits: dict[str, list[tuple[str, str, list[str]]]] = field(default_factory=dict)
+    proper: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (form, prefix) → names
 
     def lemmas(self) -> dict[str, list[str]]:
         """Form → lemmas: its own win; a form hspell knows only as prefix + word takes that word's."""
@@ -81,8 +91,11 @@ class Analyses:
         """The tokens a form stands for in the ``.stem`` analysis (the module's docstring says why)."""
         out = [form] + [LEMMA_MARK + x for x in self.own.get(form, [])]
         for prefix, rest, lemmas in self.splits.get(form, []):
+            names = self.proper.get((form, prefix), [])
             if form not in self.own or prefix == ARTICLE:
                 out += [rest] + [LEMMA_MARK + x for x in lemmas]
+            elif names:
+                out += [rest] + [LEMMA_MARK + x for x in names]
         return list(dict.fromkeys(out))
 
 
@@ -91,6 +104,7 @@ def parse_hspell(lines: Iterable[str]) -> Analyses:
     becomes the form itself (or the word after the prefix)."""
     found = Analyses()
     target: list[str] | None = None
+    names: list[str] | None = None  # a split's proper-noun lemmas
     rest = ""
     for raw in lines:
         line = raw.rstrip("\n")
@@ -98,16 +112,18 @@ def parse_hspell(lines: Iterable[str]) -> Analyses:
             break
         if line.startswith(WORD):
             rest = line[len(WORD) :]
-            target = found.own.setdefault(rest, [])
+            target, names = found.own.setdefault(rest, []), None
         elif line.startswith(SPLIT):
             prefix, _, rest = line[len(SPLIT) :].partition("+")
-            target = []
+            target, names = [], found.proper.setdefault((prefix + rest, prefix), [])
             found.splits.setdefault(prefix + rest, []).append((prefix, rest, target))
         elif line.startswith("\t") and target is not None:
-            lemma = line.strip().split("(", 1)[0]
+            lemma, _, features = line.strip().partition("(")
             lemma = rest if lemma == MISC or not lemma else lemma
             if lemma not in target:
                 target.append(lemma)
+            if names is not None and PROPER in features.rstrip(")").split(",") and lemma not in names:
+                names.append(lemma)
     return found
 
 
@@ -183,9 +199,9 @@ def build(out_dir: Path, hunspell_dir: Path, readings_dir: Path | None = None) -
         raise MissingPackage("hspell is missing: install Debian's package with 'sudo apt-get install hspell'")
     wanted = stamp(aff, dic)
     stamp_file, lemma_dic = readings_dir / ".stamp", out_dir / DIC_NAME
-    readings_dic = readings_dir / READINGS_DIC_NAME
+    readings_dic, acronyms_dic = readings_dir / READINGS_DIC_NAME, out_dir.parent / ACRONYMS_DIC_NAME
     fresh = stamp_file.is_file() and stamp_file.read_text().strip() == wanted
-    if fresh and lemma_dic.is_file() and readings_dic.is_file():
+    if fresh and lemma_dic.is_file() and readings_dic.is_file() and acronyms_dic.is_file():
         return sum(1 for _ in readings_dic.open(encoding="utf-8")) - 1, False
     dic_lines = dic.read_text(encoding="utf-8").splitlines()[1:]  # the first line is a count
     forms = sorted({line.split("/", 1)[0].strip() for line in dic_lines if line.strip()})
@@ -193,6 +209,7 @@ def build(out_dir: Path, hunspell_dir: Path, readings_dir: Path | None = None) -
     readings = reading_entries(forms, analyses)
     write_dic(readings_dic, readings)
     write_dic(lemma_dic, dic_entries(dic_lines, analyses.lemmas()))
+    write_dic(acronyms_dic, acronyms.entries(acronyms.find_acronyms(dic_lines)))
     shutil.copyfile(aff, out_dir / "he_IL.aff")
     shutil.copyfile(aff, readings_dir / "he_IL.aff")
     stamp_file.write_text(wanted + "\n")

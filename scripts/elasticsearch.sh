@@ -205,6 +205,8 @@ EOF
 EOF
   mkdir -p "$node/config/hunspell/he_IL"
   cp "$HUNSPELL_DIR/he_IL.aff" "$HUNSPELL_DIR/he_IL.dic" "$node/config/hunspell/he_IL/"
+  # The mark-less spellings of hspell's acronyms (ארהב → ארה"ב), generated with the lemmas.
+  cp "$CACHE/hunspell/he_IL_acronyms.dic" "$node/config/hunspell/he_IL/"
   # Extra word lists (e.g. names generated from the gazetteer) sit beside the dictionary.
   mkdir -p "$node/config/hunspell/he_IL_lemma"
   cp "$(lemma_dir)/he_IL.aff" "$(lemma_dir)/he_IL_lemma.dic" "$node/config/hunspell/he_IL_lemma/"

@@ -12,8 +12,10 @@ from service.config import Settings
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the application; nothing connects to Elasticsearch until a request needs it."""
     from service import api, cli, errors, es, web
+    from service.entities.gazetteer import load_gazetteer
     from service.headers import add_security_headers
     from service.search.dates import DateExtent
+    from service.search.name_variants import LazyNameVariants
 
     app = Flask(__name__)
     settings = settings or Settings.from_env()
@@ -21,6 +23,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.ensure_ascii = False  # Hebrew stays readable in API responses
     es.init_app(app, settings)
     app.extensions["date_extent"] = DateExtent()
+    app.extensions["name_variants"] = LazyNameVariants(load_gazetteer)  # built on first suggestion
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
     errors.register(app)

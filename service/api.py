@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from elastic_transport import ConnectionError as ESConnectionError
 from elastic_transport import ConnectionTimeout
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 
 from service.errors import RETRY_AFTER_SECONDS
-from service.es import get_es, get_settings
+from service.es import get_es, get_settings, search_context
 from service.openapi import openapi_document
 from service.search.article import get_article
 from service.search.parser import parse_search_args
@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def _search(req: SearchRequest) -> dict:
     """A validated search against the configured alias, with the app's cached date extent."""
-    return run_search(get_es(), get_settings().es_index, req, current_app.extensions["date_extent"])
+    return run_search(get_es(), get_settings().es_index, req, *search_context())
 
 
 @bp.get("/search")

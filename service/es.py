@@ -39,6 +39,12 @@ def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
+def search_context() -> tuple[Any, Any]:
+    """What every search of the application shares: the index's date extent (cached) and the
+    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them."""
+    return current_app.extensions["date_extent"], current_app.extensions["name_variants"]
+
+
 def load_index_definition(name: str = "parts") -> dict[str, Any]:
     """The settings and mappings of an index, from ``index_mappings/`` (their only source)."""
     with open(MAPPINGS_DIR / f"{name}.json", encoding="utf-8") as f:

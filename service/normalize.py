@@ -12,7 +12,8 @@ import unicodedata
 
 HEBREW_LETTER = "\u05d0-\u05ea"
 
-# Maqaf (Hebrew hyphen) joins words the way a space does: "בית־ספר" is searched as "בית ספר".
+# Maqaf (Hebrew hyphen) is a hyphen: "בית־ספר" and "בית-ספר" are one hyphenated word to the query parser
+# (the phrase of its pieces) and the same tokens to the index, whose tokenizer splits at either.
 MAQAF = "\u05be"
 
 # Points and cantillation (U+0591-U+05C7) except the maqaf and the punctuation marks that stand
@@ -43,7 +44,9 @@ _INVISIBLE = [
 _TABLE = str.maketrans(
     {
         **{c: None for c in _POINTS + _INVISIBLE},
-        MAQAF: " ",
+        MAQAF: "-",
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
         "\u05c0": " ",
         "\u05c3": " ",
         "\u05c6": " ",
@@ -61,34 +64,43 @@ _DOUBLE_LIKE = "\u201c\u201d\u201e\u201f\u2033\u02ba\uff02"
 _SINGLE_LIKE = "\u2018\u2019\u201a\u201b\u2032\u02b9\u02bc\u00b4\u0060"
 _GERSHAYIM_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_DOUBLE_LIKE}](?=[{HEBREW_LETTER}])")
 _GERESH_RE = re.compile(f"(?<=[{HEBREW_LETTER}])[{_SINGLE_LIKE}]")
+# Gershayim typed as two apostrophes or two quotes (צה''ל, צה""ל, צה׳׳ל): one gershayim, so that the
+# tokenizer keeps the acronym one token (it splits at two marks: צה, ל) and every spelling agrees.
+_DOUBLED_RE = re.compile(
+    f"(?<=[{HEBREW_LETTER}])(?:[{_SINGLE_LIKE}']{{2}}|[{_DOUBLE_LIKE}\"]{{2}})(?=[{HEBREW_LETTER}])"
+)
 # Runs of two or more spaces, or any other horizontal white space (a single space is left alone,
 # which keeps the substitution cheap on ordinary text).
 # A Hebrew prefix glued to a Latin word ("בDrag", "וGoogle"): the tokenizer would keep them as one
-# token, so the prefix is set apart, as a hyphen would ("ב-Drag").
+# token, so the prefix is set apart with a hyphen ("ב-Drag"), which the query parser reads as a prefix.
 _PREFIX_ON_LATIN_RE = re.compile(r"(?<![\w\"'])([ובלהמכש]{1,3})(?=[A-Za-z])")
 _SPACES_RE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 # Anything the translation table changes; most text has none of it and skips the translation.
 _TRANSLATED_RE = re.compile(
     "["
     + "".join(re.escape(c) for c in (_POINTS + _INVISIBLE))
-    + "\u05be\u05c0\u05c3\u05c6\u05f3\u05f4\u00a0\u2007\u202f]"
+    + "\u05be\u05c0\u05c3\u05c6\u05f3\u05f4\u00a0\u2007\u202f\u2010\u2011]"
 )
 
 
 def normalize(text: str) -> str:
-    """Return ``text`` ready for matching: no points, no bidi marks, ASCII gershayim and geresh."""
+    """Return ``text`` ready for matching: no points, no bidi marks, ASCII gershayim and geresh, hyphens."""
     if not text:
         return ""
     if _TRANSLATED_RE.search(text):
         text = text.translate(_TABLE)
-    if any(c in text for c in _DOUBLE_LIKE):
+    double_like = any(c in text for c in _DOUBLE_LIKE)
+    single_like = any(c in text for c in _SINGLE_LIKE)
+    if double_like or single_like or "''" in text or '""' in text:
+        text = _DOUBLED_RE.sub('"', text)
+    if double_like:
         text = _GERSHAYIM_RE.sub('"', text)
-    if any(c in text for c in _SINGLE_LIKE):
+    if single_like:
         text = _GERESH_RE.sub("'", text)
     if not unicodedata.is_normalized("NFKC", text):
         # Presentation forms (U+FB2A שׁ) and full-width letters decompose into plain letters
         # plus points, which the second pass strips.
         text = unicodedata.normalize("NFKC", text).translate(_TABLE)
     if _PREFIX_ON_LATIN_RE.search(text):
-        text = _PREFIX_ON_LATIN_RE.sub(r"\1 ", text)
+        text = _PREFIX_ON_LATIN_RE.sub(r"\1-", text)
     return _SPACES_RE.sub(" ", text).strip()

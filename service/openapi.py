@@ -67,13 +67,21 @@ _FACET_VALUE = {
 }
 _SEARCH_RESULT = {
     "type": "object",
-    "required": ["query", "page", "size", "sort", "total", "results", "facets", "dates"],
+    "required": ["query", "page", "size", "sort", "total", "relaxed", "results", "facets", "dates"],
     "properties": {
         "query": {"type": "string"},
         "page": {"type": "integer"},
         "size": {"type": "integer"},
         "sort": {"enum": list(SORTS)},
         "total": {"type": "integer", "description": "Matching articles."},
+        "relaxed": {
+            "type": "boolean",
+            "description": (
+                "True when the results need only some of the query's words (the best-matching ones): "
+                "for a question (a '?', a question word first, or more than six content words), or "
+                "when no article has every word. False when every content word had to match."
+            ),
+        },
         "took_ms": {"type": ["integer", "null"]},
         "results": {
             "type": "array",
@@ -200,7 +208,8 @@ def _search_params() -> list[dict[str, Any]]:
             "q",
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
             'Words (all must match, in any inflected form), "quoted" words or phrases (exact forms), '
-            "-excluded words.",
+            "-excluded words. A question (a '?', a question word first, more than six words) or a query "
+            "that no article matches in full finds the best-matching articles instead ('relaxed').",
         ),
         *(
             _param(

@@ -7,14 +7,15 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from babel.dates import format_date
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
-from service.es import get_es, get_settings
+from service.es import get_es, get_settings, search_context
 from service.model import ENTITY_TYPES
 from service.search.article import get_article
 from service.search.entity import entity_profile
 from service.search.facets import DATE_FACET
 from service.search.parser import SORTS, parse_search_args
+from service.search.query import starts_relaxed, strict_form
 from service.search.request import InvalidRequest
 from service.search.searching import run_search
 
@@ -100,7 +101,7 @@ def search_page():
         req = parse_search_args(request.args)
     except InvalidRequest as exc:
         return render_template("search.html", error=str(exc), result=None, req=None, args=request.args), 400
-    result = run_search(get_es(), get_settings().es_index, req, current_app.extensions["date_extent"])
+    result = run_search(get_es(), get_settings().es_index, req, *search_context())
     pages = max(1, -(-result["total"] // req.size))
     return render_template(
         "search.html",
@@ -110,6 +111,9 @@ def search_page():
         error=None,
         pages=pages,
         bars=histogram_bars(result["dates"]),
+        # A relaxed answer says why, and links a question to its strict keyword search.
+        fell_back=result["relaxed"] and not starts_relaxed(req.query),
+        strict_q=strict_form(req.query) if result["relaxed"] else None,
     )
 
 

@@ -82,9 +82,11 @@ def test_a_whole_word_is_not_also_read_as_prefix_and_another_word(es, analyzer_i
     [
         ("העיר", {"העיר", "@העיר", "עיר", "@עיר"}),  # "he remarked", and the city
         ("והשר", {"השר", "@השיר", "שר", "@שר"}),  # "shed!", and the minister
+        ("מסוריה", {"מסוריה", "@מסור", "סוריה", "@סוריה"}),  # "its saws", and from Syria: a name
+        ("לעזה", {"לעזה", "@לעז", "עזה", "@עזה"}),
     ],
 )
-def test_a_whole_word_keeps_its_reading_as_the_definite_article_and_a_word(
+def test_a_whole_word_keeps_its_reading_as_the_article_or_a_prefix_and_a_name(
     es, analyzer_index, word, expected
 ):
     assert set(tokens(es, analyzer_index, "he_stem", word)) == expected

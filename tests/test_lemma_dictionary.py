@@ -51,6 +51,13 @@ def test_a_whole_word_keeps_its_own_readings_and_the_definite_article_split_only
     assert analyses.readings("פוטין") == ["פוטין"]
 
 
+def test_a_whole_word_keeps_a_split_into_prefix_and_proper_noun():
+    analyses = build_lemma_dictionary.parse_hspell(
+        ["מילה חוקית: לעזה", "\tלעז(ע,ז,יחיד)", "צירוף חוקי: ל+עזה", "\tעז(ת,נ,יחיד)", "\tעזה(ע,נ,פרטי)"]
+    )
+    assert analyses.readings("לעזה") == ["לעזה", "@לעז", "עזה", "@עזה"]  # the name, not the adjective
+
+
 def test_entries_keep_the_form_and_its_flags_and_add_one_marked_entry_per_lemma():
     lemmas = {"בקרה": ["ביקר", "בקרה"]}
     assert build_lemma_dictionary.dic_entries(["בקרה/a", "פוטין/c", "", "בלי"], lemmas) == [

@@ -25,7 +25,8 @@ from typing import Protocol
 from service.entities.frequency import warm_up as load_frequencies
 from service.entities.frequency import zipf
 from service.entities.gazetteer import DATA_DIR, Entity, Gazetteer, load_gazetteer
-from service.entities.matcher import PREFIX_CHAIN, Match, Matcher
+from service.entities.matcher import PREFIX_CHAIN, Match, Matcher, one_word_forms
+from service.entities.prefix_rule import build_rule
 from service.normalize import normalize
 
 TOKEN = re.compile(r"\w+(?:[\"']\w+)*'?")
@@ -269,7 +270,6 @@ class _Token:
 class GazetteerExtractor:
     def __init__(self, gazetteer: Gazetteer | None = None, data_dir: Path = DATA_DIR) -> None:
         self.gazetteer = gazetteer or load_gazetteer(data_dir)
-        self.matcher = Matcher(self.gazetteer)
         # Title rule: any first name; first-name rule: only those that are not mostly words.
         common_word_names = set(_read_list(DATA_DIR / "first_names_common_words.txt"))
         # First names: Israeli CBS names plus the first words of the gazetteer's people (ולדימיר, מארק).
@@ -297,6 +297,15 @@ class GazetteerExtractor:
             if surface.strong and entity.type == "organisation" and len(words) >= 2 and words[0] == "משרד":
                 self._ministries.setdefault(words[1:], entity)
         self._title_prefixes = sorted({normalize(t) + " " for t in TITLES}, key=len, reverse=True)
+        # One dictionary pass for every name a prefix is stripped from. Not for role titles and
+        # institution words: the name they must precede is the evidence ("כשר האוצר" is כ + שר).
+        self.prefix_rule = build_rule(
+            one_word_forms(self.gazetteer)
+            | {w for e in self.gazetteer.entities.values() if e.type == "person" for w in e.name.split()}
+            | self.first_names
+            | self.surnames
+        )
+        self.matcher = Matcher(self.gazetteer, self.prefix_rule)
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
@@ -416,12 +425,19 @@ class GazetteerExtractor:
         load_frequencies()
         _ = self.stopwords
 
-    def _strip_prefix(self, word: str, known: set[str]) -> str | None:
+    def _strip_prefix(self, word: str, known: set[str], names: bool = False) -> str | None:
+        """``word`` if known, else the known word behind its prefix; for ``names``, not where the
+        whole is a dictionary word ("ברון" is a baron, not ב + רון)."""
         if word in known:
             return word
         for k in range(1, min(4, len(word) - 1)):
             rest = word[k:]
-            if rest in known and PREFIX_CHAIN.match(word[:k]) and zipf(word) - zipf(rest) <= 0.6:
+            if (
+                rest in known
+                and PREFIX_CHAIN.match(word[:k])
+                and (not names or self.prefix_rule.allows(word[:k], rest))
+                and zipf(word) - zipf(rest) <= 0.6
+            ):
                 return rest
         return None
 
@@ -512,7 +528,7 @@ class GazetteerExtractor:
                     i = after + 1
                     continue
             tok = toks[i]
-            first = self._strip_prefix(tok.text, self.safe_first_names)
+            first = self._strip_prefix(tok.text, self.safe_first_names, names=True)
             if first and first != tok.text and tok.text in self.stopwords:
                 first = None  # "מחנה" is a word (camp), not מ + חנה
             if first and free(tok.start, tok.end):
@@ -629,7 +645,7 @@ class GazetteerExtractor:
                     relinked.append(m)
             mentions[p][:] = relinked
             for tok in toks:
-                surname = self._strip_prefix(tok.text, known)
+                surname = self._strip_prefix(tok.text, known, names=True)
                 if surname and not any(not (tok.end <= a or tok.start >= b) for a, b in spans):
                     entity_id, name = full[surname]
                     start = tok.end - len(surname)

@@ -4,7 +4,8 @@ Hebrew glues the prefixes ו ה ב כ ל מ ש (and chains of them: וכש, ומ
 "בסוריה" is "ב" + "סוריה". A name found inside a word counts only when what precedes it in that
 word is a valid prefix chain (or a chain and a hyphen: "ב-CNN"), it ends at a word boundary, and
 the whole word is not itself a more common word (so "לבנון" is never "ל" + "בנון" and "שמעון"
-never "ש" + "מעון"). Overlaps go to the longest name ("באר שבע" over "שבע").
+never "ש" + "מעון") nor a word of the Hebrew dictionary ("מפלה" is no מ + פלה, see prefix_rule.py).
+Overlaps go to the longest name ("באר שבע" over "שבע").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ahocorasick
 
 from service.entities.frequency import zipf
 from service.entities.gazetteer import Gazetteer
+from service.entities.prefix_rule import PrefixRule, build_rule
 
 PREFIX_CHAIN = re.compile(r"^ו?(?:ש|כש|מש|לכש)?[בלכמ]?ה?$")
 # How much more common (in zipf units, log10) the whole word may be than the name inside it
@@ -39,9 +41,15 @@ class Match:
         return self.start - len(self.prefix)
 
 
+def one_word_forms(gazetteer: Gazetteer) -> set[str]:
+    return {s.form for s in gazetteer.surfaces if " " not in s.form}
+
+
 class Matcher:
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, prefix_rule: PrefixRule | None = None) -> None:
+        """``prefix_rule``: built from the installed dictionary for the gazetteer's names unless given."""
         self.gazetteer = gazetteer
+        self.prefix_rule = prefix_rule if prefix_rule is not None else build_rule(one_word_forms(gazetteer))
         grouped: dict[str, list[tuple[str, bool, bool]]] = {}
         for s in gazetteer.surfaces:
             grouped.setdefault(s.form, []).append((s.entity_id, s.strong, s.needs_prefix))
@@ -67,6 +75,8 @@ class Matcher:
             candidates = tuple(c for c in candidates if _prefix_fits(prefix, c[2]))
             if not candidates:
                 continue
+            if prefix and " " not in form and not self.prefix_rule.allows(prefix, form):
+                continue  # "מפלה" is a word, not מ + פלה
             if prefix and not self._prefix_reading_plausible(
                 search, start, end, prefix, form, candidates[0][2]
             ):

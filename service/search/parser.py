@@ -3,7 +3,9 @@
 The query language is deliberately small and built by hand (never ``query_string``, whose syntax
 is an injection surface): words, "quoted phrases" (exact forms) and -exclusions (-word, -"a phrase").
 A quoted single word is an exact form too ("טיל" does not find טילי, which טיל finds by its lemma).
-A double quote between two letters is a gershayim (צה"ל), not a phrase mark.
+A double quote between two letters is a gershayim (צה"ל), not a phrase mark. A hyphenated word
+(אל-קאעידה, S-400) is one word made of pieces (``ParsedQuery.compounds``); a prefix before a hyphen
+(ב-CNN) is dropped (service/search/compounds.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.model import ENTITY_TYPES
 from service.normalize import normalize
+from service.search.compounds import pieces
 from service.search.facets import DATE_FACET, ENTITY_FACETS
 from service.search.request import InvalidRequest, ParsedQuery, SearchRequest, int_arg
 from service.search.stopwords import QUESTION_WORDS
@@ -31,12 +34,14 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
 
 def parse_query(q: str) -> ParsedQuery:
-    """Split normalised query text into words, phrases and exclusions."""
+    """Split normalised query text into words, hyphenated words, phrases and exclusions."""
     # Protect gershayim: a quote between two letters belongs to the word.
     protected = re.sub(r'(?<=\w)"(?=\w)', "\x00", q)
     words: list[str] = []
+    compounds: list[tuple[str, ...]] = []
     phrases: list[str] = []
     excluded: list[str] = []
+    first = ""
     for m in _TOKEN.finditer(protected):
         if m.group(2) is not None:
             text = " ".join(m.group(2).replace("\x00", '"').split())
@@ -47,15 +52,25 @@ def parse_query(q: str) -> ParsedQuery:
             text = m.group(4).replace("\x00", '"').strip("'\".,;:!?()[]{}")
             if not text or not any(c.isalnum() for c in text):
                 continue
-            if m.group(3) and len(text) > 0:
-                excluded.append(text)
+            parts = pieces(text)
+            if m.group(3):
+                # An excluded hyphenated word is the phrase of its pieces (never each piece alone).
+                excluded.append(" ".join(parts))
+                continue
+            if len(parts) > 1:
+                compounds.append(parts)
             else:
-                words.append(text.lstrip("-") or text)
-    if len(words) + len(phrases) + len(excluded) > MAX_TERMS:
+                words.append(parts[0])
+            first = first or parts[0]
+    if len(words) + len(compounds) + len(phrases) + len(excluded) > MAX_TERMS:
         raise InvalidRequest(f"'q' has more than {MAX_TERMS} words and phrases")
-    question = q.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
+    question = q.rstrip().endswith("?") or first in QUESTION_WORDS
     return ParsedQuery(
-        tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(excluded)), question
+        tuple(dict.fromkeys(words)),
+        tuple(dict.fromkeys(phrases)),
+        tuple(dict.fromkeys(excluded)),
+        question,
+        tuple(dict.fromkeys(compounds)),
     )
 
 

@@ -1,13 +1,18 @@
 """A validated ``SearchRequest`` → the body of one Elasticsearch search.
 
-- Matching: a part (or its article's title) must match the query's content words (all of one or
-  two, most of more; function words are ignored), each by its exact form or by ``.stem``, whose analysis
-  gives a word's prefix-stripped form and its lemmas (marked ``@``: טילי → טילי, @טיל), so that any
-  inflected form matches (טיל finds טילי). The text keeps every reading of its words; a query word is
-  read one way (the ``.stem`` fields' search analyzer: the whole word when it is one, then its lemmas),
-  so מלחמה does not match bread through מ+לחמה. Exact forms score highest, then prefix-stripped forms (two
-  tokens in common), then lemma-only matches (one), and words that stand together higher still.
-  Phrases match exact forms in order; an excluded word drops every article that contains it.
+- Matching: a part (or its article's title) must match every content word of the query (function
+  words are ignored), each by its exact form or by ``.stem``, whose analysis gives a word's
+  prefix-stripped form and its lemmas (marked ``@``: טילי → טילי, @טיל), so that any inflected form
+  matches (טיל finds טילי). Requiring every word is what a journalist expects of a search box: each
+  added word narrows. A query is *relaxed* to its best-matching subset (``required_words``) when it
+  reads as a question (``?``, a question word first, or more than ``MAX_KEYWORDS`` content words),
+  whose words are phrased unlike its answer, and when the strict search finds nothing
+  (``searching.py`` asks again); the answer then says so (``relaxed``). Text and query words are read
+  one way (``he_stem``: the whole word when it is one, then its lemmas), so מלחמה does not match
+  bread through מ+לחמה. A hyphenated word is one word (``compounds.py``). Exact forms score
+  highest, then prefix-stripped forms (two tokens in common), then lemma-only matches (one), and words
+  that stand together higher still. Phrases match exact forms in order; an excluded word drops every
+  article that contains it.
 - Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
   (highlighted with the HTML encoder, so article text comes back escaped).
 - Facets (``facets.py``): counts of articles per entity, disjunctive: each facet's aggregation
@@ -23,9 +28,10 @@ from datetime import date
 from typing import Any
 
 from service.model import ENTITY_TYPES
+from service.search.compounds import compound_clause, spelling
 from service.search.facets import ARTICLES, DATE_FACET, ENTITY_FACETS, all_of, scope
 from service.search.parts import PART_FIELDS
-from service.search.request import SearchRequest
+from service.search.request import ParsedQuery, SearchRequest
 from service.search.stopwords import STOPWORDS
 
 # Weights measured on HeQ questions (bench/eval_retrieval.py): stems carry most of the score;
@@ -53,6 +59,11 @@ def _word_clause(word: str) -> dict[str, Any]:
     }
 
 
+def _compound_clauses(q: ParsedQuery) -> list[dict[str, Any]]:
+    """Hyphenated words (אל-קאעידה): one clause each, the phrase of its pieces (``compounds``)."""
+    return [compound_clause(parts, EXACT_FIELDS, STEM_FIELDS) for parts in q.compounds]
+
+
 def exclusion_clauses(req: SearchRequest) -> list[dict[str, Any]]:
     """What an excluded word or phrase matches: its exact form, and for a word its stem too."""
     return [{"match_phrase": {"text": x}} for x in req.query.excluded] + [
@@ -60,28 +71,74 @@ def exclusion_clauses(req: SearchRequest) -> list[dict[str, Any]]:
     ]
 
 
-def required_words(n: int, question: bool = False) -> int:
-    """How many of a query's n content words a part must match. Keywords: all of one or two, three
-    quarters of more. A question is phrased unlike its answer, so any one word of up to three, a
-    quarter of more (measured on HeQ questions: requiring most of a question's words left a third of
-    the answers out of the top ten). Ranking does the rest: parts that match more words score higher."""
-    if question:
+# More content words than this read as a question (pasted text, a sentence), not as keywords.
+MAX_KEYWORDS = 6
+
+
+def content_words(q: ParsedQuery) -> list[str]:
+    """The words that carry the topic: function and question words left out, unless that is all."""
+    content = [w for w in q.words if w.lower() not in STOPWORDS]
+    return content or ([] if q.compounds else list(q.words))
+
+
+def content_clauses(q: ParsedQuery) -> list[dict[str, Any]]:
+    """One clause per content word, each a unit that a strict search requires; a hyphenated word
+    is one of them (one clause, one content word)."""
+    return [_word_clause(w) for w in content_words(q)] + _compound_clauses(q)
+
+
+def required_words(n: int, relaxed: bool = False) -> int:
+    """How many of a query's n content words a part must match. Strict: all of them, so that each
+    added word narrows. Relaxed: any one word of up to three, a quarter of more (measured on HeQ
+    questions, which are phrased unlike their answers: requiring most of a question's words left a
+    third of the answers out of the top ten). Ranking does the rest: parts that match more words
+    score higher."""
+    if relaxed:
         return 1 if n <= 3 else math.ceil(0.25 * n)
-    return n if n <= 2 else math.ceil(0.75 * n)
+    return n
 
 
-def text_query(req: SearchRequest, excluded_articles: list[str] | None = None) -> dict[str, Any]:
-    """The scoring part: words and phrases, without excluded parts and articles, on part documents."""
+def starts_relaxed(q: ParsedQuery) -> bool:
+    """A question, or more words than keywords usually are, is searched relaxed from the start."""
+    return q.question or len(content_clauses(q)) > MAX_KEYWORDS
+
+
+def relaxable(q: ParsedQuery) -> bool:
+    """Whether relaxing asks for fewer words than the strict search (not so for one or no word)."""
+    n = len(content_clauses(q))
+    return required_words(n, relaxed=True) < n
+
+
+def strict_form(q: ParsedQuery) -> str | None:
+    """The query as keywords, searched strictly (a question's content words, its phrases and
+    exclusions), for a relaxed question that has few enough words; None otherwise."""
+    if not q.question or not relaxable(q) or len(content_clauses(q)) > MAX_KEYWORDS:
+        return None
+    hyphenated = [spelling(parts) for parts in q.compounds]
+    quoted = [f'"{p}"' for p in q.phrases]
+    excluded = [f'-"{x}"' if " " in x else f"-{x}" for x in q.excluded]
+    return " ".join([*content_words(q), *hyphenated, *quoted, *excluded])
+
+
+def text_query(
+    req: SearchRequest, excluded_articles: list[str] | None = None, *, relaxed: bool | None = None
+) -> dict[str, Any]:
+    """The scoring part: words and phrases, without excluded parts and articles, on part documents.
+    ``relaxed``: require the best-matching subset of the words instead of all; None decides by the
+    query's form (``starts_relaxed``)."""
     q = req.query
-    content = [w for w in q.words if w.lower() not in STOPWORDS] or list(q.words)
+    if relaxed is None:
+        relaxed = starts_relaxed(q)
+    content = content_words(q)
+    clauses = content_clauses(q)
     must: list[dict[str, Any]] = []
     should: list[dict[str, Any]] = []
-    if content:
+    if clauses:
         must.append(
             {
                 "bool": {
-                    "should": [_word_clause(w) for w in content],
-                    "minimum_should_match": required_words(len(content), q.question),
+                    "should": clauses,
+                    "minimum_should_match": required_words(len(clauses), relaxed),
                 }
             }
         )
@@ -180,12 +237,17 @@ def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[s
 
 
 def build_search(
-    req: SearchRequest, bounds: tuple[date, date] | None = None, excluded_articles: list[str] | None = None
+    req: SearchRequest,
+    bounds: tuple[date, date] | None = None,
+    excluded_articles: list[str] | None = None,
+    *,
+    relaxed: bool | None = None,
 ) -> dict[str, Any]:
     """``bounds``: the date histogram's first and last days (``dates.histogram_bounds``), None for no
-    histogram; ``excluded_articles``: articles with an excluded word in some part."""
+    histogram; ``excluded_articles``: articles with an excluded word in some part; ``relaxed``: as
+    for ``text_query``."""
     return {
-        "query": text_query(req, excluded_articles),
+        "query": text_query(req, excluded_articles, relaxed=relaxed),
         "post_filter": all_of(filters(req)),
         "collapse": {"field": "article_id", "inner_hits": best_parts(req)},
         "sort": sort_order(req),

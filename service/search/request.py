@@ -23,10 +23,13 @@ class ParsedQuery:
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()  # words or phrases
     question: bool = False  # phrased as a question ("מי הוא מנכ"ל החברה?"), not as keywords
+    # Hyphenated words (אל-קאעידה, S-400), each as its pieces without a leading prefix (ב-S-400 → S, 400):
+    # one content word that matches as the phrase of its pieces (service/search/compounds.py).
+    compounds: tuple[tuple[str, ...], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.phrases)
+        return not (self.words or self.phrases or self.compounds)
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,14 @@ def _result(hit: dict[str, Any]) -> dict[str, Any]:
 
 
 def shape_results(
-    req: SearchRequest, response: dict[str, Any], bounds: tuple[date, date] | None = None
+    req: SearchRequest,
+    response: dict[str, Any],
+    bounds: tuple[date, date] | None = None,
+    *,
+    relaxed: bool = False,
 ) -> dict[str, Any]:
-    """``bounds``: the date histogram's first and last days, as given to ``query.build_search``."""
+    """``bounds``: the date histogram's first and last days, as given to ``query.build_search``;
+    ``relaxed``: the results need only some of the query's words (``query.required_words``)."""
     aggs = response["aggregations"]
     aggs = aggs.get("on_articles", aggs)  # browsing: counted on article documents
     total = articles(aggs["total_articles"])
@@ -52,6 +57,7 @@ def shape_results(
         "size": req.size,
         "sort": req.sort,
         "total": total,
+        "relaxed": relaxed,
         "took_ms": response.get("took"),
         "results": [_result(hit) for hit in response["hits"]["hits"]],
         "facets": {t: ENTITY_FACETS[t].get_values(req, aggs[t], total) for t in ENTITY_TYPES},

@@ -1,5 +1,6 @@
 """The request parser and the query builder, as pure functions (no Elasticsearch needed)."""
 
+import json
 from datetime import date
 
 import pytest
@@ -34,7 +35,10 @@ def test_query_is_normalised():
         ("פוטין -פסקוב", ("פוטין",), (), ("פסקוב",)),
         ('פוטין -"משרד הביטחון"', ("פוטין",), (), ("משרד הביטחון",)),
         ('"אחת"', (), ("אחת",), ()),  # a quoted single word is an exact form
-        ("S-400 בסוריה", ("S-400", "בסוריה"), (), ()),
+        ("S-400 בסוריה", ("בסוריה",), (), ()),  # S-400 is a hyphenated word (compounds)
+        ("ב-CNN", ("CNN",), (), ()),  # a prefix before a hyphen is no word
+        ("-אל-קאעידה פוטין", ("פוטין",), (), ("אל קאעידה",)),  # excluded as the phrase of its pieces
+        ('"אל-קאעידה"', (), ("אל-קאעידה",), ()),  # quoted: a phrase as it is
         ("!!! ,,, ...", (), (), ()),
         ('"לא סגור', (), ("לא סגור",), ()),
     ],
@@ -42,6 +46,33 @@ def test_query_is_normalised():
 def test_query_language(q, words, phrases, excluded):
     parsed = parse_query(q)
     assert (parsed.words, parsed.phrases, parsed.excluded) == (words, phrases, excluded)
+
+
+@pytest.mark.parametrize(
+    ("q", "compounds", "words"),
+    [
+        ("אל-קאעידה", (("אל", "קאעידה"),), ()),
+        ("בן־גוריון", (("בן", "גוריון"),), ()),  # maqaf, normalised to a hyphen
+        ("S-400 בסוריה", (("S", "400"),), ("בסוריה",)),
+        ("וב-S-400", (("S", "400"),), ()),  # a prefix chain before the hyphen
+        ("ה-8", (), ("8",)),
+        ("מה-BBC", (), ("BBC",)),
+        ("בCNN", (), ("CNN",)),  # a prefix glued to a Latin word: normalised to ב-CNN
+        ("כל-כך", (("כל", "כך"),), ()),  # כל is a word, not a prefix chain
+        ("1948–1967", (("1948", "1967"),), ()),  # en dash
+        ("-ירושלים-", (), ()),  # an exclusion of one piece
+        ("אל-קאעידה אל-קאעידה", (("אל", "קאעידה"),), ()),
+    ],
+)
+def test_hyphenated_words_are_one_word_of_pieces(q, compounds, words):
+    parsed = parse(q=q).query
+    assert (parsed.compounds, parsed.words) == (compounds, words)
+    assert parsed.empty == (not (compounds or words))
+
+
+def test_a_hyphenated_first_word_can_ask_a_question():
+    assert parse_query("מה-זה?").question
+    assert not parse_query("אל-קאעידה").question
 
 
 @pytest.mark.parametrize(
@@ -137,11 +168,11 @@ def test_questions_are_told_from_keywords(q, question):
     assert parse_query(q).question is question
 
 
-def test_questions_need_fewer_of_their_words_than_keywords():
+def test_relaxed_queries_need_fewer_of_their_words_than_keywords():
     from service.search.query import required_words
 
-    assert [required_words(n) for n in (1, 2, 3, 4, 8)] == [1, 2, 3, 3, 6]
-    assert [required_words(n, question=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]
+    assert [required_words(n) for n in (1, 2, 3, 4, 8)] == [1, 2, 3, 4, 8]  # issue 15: all words
+    assert [required_words(n, relaxed=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]
 
 
 def test_browsing_counts_article_documents_and_searching_counts_distinct_articles():
@@ -175,3 +206,27 @@ def test_sampled_facet_counts_are_scaled_and_capped():
     ]
     exact = ENTITY_FACETS["person"].get_values(req, agg(10, 10, [("a", 2)]), total=50)
     assert exact[0]["count"] == 2 and not exact[0]["approximate"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (("אל", "קאעידה"), "אלקאעידה"),
+        (("S", "400"), "S400"),
+        (("COVID", "19"), "COVID19"),
+        (("בן", "גוריון"), None),  # a final letter inside a word: no joined spelling
+        (("1948", "1967"), None),  # a range, not a number
+        (("א", "ב"), None),  # too short to be a word of its own
+    ],
+)
+def test_joined_spelling_of_a_hyphenated_word(parts, joined):
+    from service.search.compounds import joined as joined_spelling
+
+    assert joined_spelling(parts) == joined
+
+
+def test_a_hyphenated_word_is_searched_as_a_phrase_never_as_its_pieces_apart():
+    body = json.dumps(build_search(parse(q="אל-קאעידה")), ensure_ascii=False)
+    assert '"type": "phrase"' in body and '"query": "אל קאעידה"' in body
+    assert '"query": "אל-קאעידה"' not in body and '"query": "אל"' not in body
+    assert '"query": "אלקאעידה"' in body
