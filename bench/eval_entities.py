@@ -1,6 +1,7 @@
 """Evaluate the entity extractor against gold named-entity spans (NEMO by default).
 
     python bench/eval_entities.py [--gold ../shared/data/entities_nemo_train_dev.jsonl] [--split dev]
+        [--extractor model|gazetteer] [--union place,organisation|none]
 
 The gold file is JSON Lines with ``text``, ``doc_id`` and ``entities`` (``start``, ``end``, ``type``
 of prefix-stripped spans); ``split`` is optional. Sentences of one ``doc_id`` are extracted together
@@ -10,14 +11,16 @@ Reports, per type (person ↔ PER, place ↔ GPE+LOC, organisation ↔ ORG; MISC
 - strict span match: precision, recall and F1 of (sentence, start, end, type);
 - per-article set match (what a facet shows): the set of (type, surface text) of each article;
 - speed: sentences a second on one core (extraction only, after a warm-up).
-The last line printed is one JSON object with every figure. Exits 0 with a clear message when the
-gold file is absent (a fresh machine has no ../shared).
+``--extractor`` picks the extractor (default: ``ENTITY_EXTRACTOR``, else the NER model); ``--union``
+the types whose strong gazetteer matches the model extractor adds where the model found nothing.
+Offsets are mapped back to the gold text by ``service.entities.tagging.offset_map``, the function
+``flask entities`` uses. The last line printed is one JSON object with every figure. Exits 0 with a
+clear message when the gold file is absent (a fresh machine has no ../shared).
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import sys
@@ -28,7 +31,10 @@ from pathlib import Path
 
 from benchlib import SHARED_DATA
 
+from service.config import Settings
 from service.entities.extractor import GazetteerExtractor
+from service.entities.model_extractor import DEFAULT_UNION, ModelExtractor
+from service.entities.tagging import offset_map, original_span
 from service.normalize import normalize
 
 DEFAULT_GOLD = SHARED_DATA / "entities_nemo_train_dev.jsonl"
@@ -56,19 +62,6 @@ class Counts:
         }
 
 
-def offset_map(original: str, normalised: str) -> list[int]:
-    """For each index of ``normalised``, the index of the same character in ``original``."""
-    if original == normalised:
-        return list(range(len(normalised) + 1))
-    mapping = [0] * (len(normalised) + 1)
-    matcher = difflib.SequenceMatcher(None, original, normalised, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(j2 - j1):
-            mapping[j1 + k] = i1 + (k if tag == "equal" else min(k, max(0, i2 - i1 - 1)))
-    mapping[len(normalised)] = len(original)
-    return mapping
-
-
 def load(path: Path, split: str | None) -> dict[str, list[dict]]:
     docs: dict[str, list[dict]] = defaultdict(list)
     with open(path, encoding="utf-8") as f:
@@ -80,6 +73,16 @@ def load(path: Path, split: str | None) -> dict[str, list[dict]]:
     return docs
 
 
+def make(kind: str, union: str) -> GazetteerExtractor | ModelExtractor:
+    """The extractor to score; the model's with the given union types."""
+    if kind == "gazetteer":
+        return GazetteerExtractor()
+    types = set() if union == "none" else {t.strip() for t in union.split(",") if t.strip()}
+    if not types <= set(TYPES):
+        raise SystemExit(f"--union: unknown types {sorted(types - set(TYPES))} (use {', '.join(TYPES)})")
+    return ModelExtractor(union=types)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
@@ -87,6 +90,17 @@ def main() -> int:
         "--split", default="dev", help="split to score when the file has one ('all' for every row)"
     )
     parser.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
+    parser.add_argument(
+        "--extractor",
+        choices=["model", "gazetteer"],
+        default=Settings.from_env().entity_extractor,
+        help="the extractor to score (default: ENTITY_EXTRACTOR, else model)",
+    )
+    parser.add_argument(
+        "--union",
+        default=",".join(sorted(DEFAULT_UNION)),
+        help="model extractor: types whose strong gazetteer matches join the model's ('none': no type)",
+    )
     args = parser.parse_args()
     if not args.gold.exists():
         print(f"skipped: gold file {args.gold} not found (it lives in ../shared/data)")
@@ -95,7 +109,7 @@ def main() -> int:
     docs = load(args.gold, None if args.split == "all" else args.split)
     sentences = sum(len(rows) for rows in docs.values())
 
-    extractor = GazetteerExtractor()
+    extractor = make(args.extractor, args.union)
     extractor.warm_up()
 
     strict = {t: Counts() for t in TYPES}
@@ -116,7 +130,8 @@ def main() -> int:
                 if e["type"] in GOLD_TYPES
             }
             back = offset_map(row["text"], text)
-            pred = {(back[m.start], back[m.end], m.type) for m in mentions if m.type in TYPES}
+            spans = [(original_span(row["text"], back, m.start, m.end), m.type) for m in mentions]
+            pred = {(s, e, t) for (s, e), t in spans if t in TYPES}
             for t in TYPES:
                 g = {x for x in gold if x[2] == t}
                 p = {x for x in pred if x[2] == t}
@@ -143,6 +158,7 @@ def main() -> int:
         print(line)
     targets = {"person": 0.70, "place": 0.85, "organisation": 0.55}
     print(f"gold: {args.gold} (split {args.split}): {len(docs)} articles, {sentences} sentences")
+    print(f"extractor: {args.extractor}" + (f" (union: {args.union})" if args.extractor == "model" else ""))
     print(f"{'type':14}{'strict P':>10}{'R':>8}{'F1':>8}{'target':>8}   {'set P':>8}{'R':>8}{'F1':>8}")
     for t in TYPES:
         s, a = strict[t].scores(), sets[t].scores()
@@ -155,6 +171,8 @@ def main() -> int:
     summary = {
         "gold": str(args.gold),
         "split": args.split,
+        "extractor": args.extractor,
+        "union": args.union if args.extractor == "model" else None,
         "articles": len(docs),
         "sentences": sentences,
         "strict": {t: strict[t].scores() for t in TYPES},

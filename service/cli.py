@@ -1,4 +1,5 @@
-"""Command-line entry points: ``flask --app service ingest|index|reindex PATH...``, ``delete ID...``.
+"""Command-line entry points: ``flask --app service ingest|index|reindex PATH...``, ``delete ID...``,
+``entities [PATH...]``.
 
 Thin on purpose: each command reads its options, calls the write side (``service/indexing/``) and
 says what happened (``service/indexing/report.py``). The write side is imported when a command
@@ -197,7 +198,40 @@ def _say_swapped(alias: str, result) -> None:
         say(f"removed {result.summary.removed} parts of earlier versions of repeated ids")
 
 
-COMMANDS = (ingest_command, index_command, delete_command, reindex_command)
+@click.command("entities")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--extractor",
+    type=click.Choice(["model", "gazetteer"]),
+    default="model",
+    help="Who finds the entities (default: the NER model; the indexer uses ENTITY_EXTRACTOR).",
+)
+@with_appcontext
+def entities_command(paths: tuple[Path, ...], extractor: str) -> None:
+    """Print the people, places and organisations of texts as JSON Lines:
+    {"id", "entities": [{"start", "end", "type", "text", "entity_id", "name"}]}, offsets into the text
+    as given, mentions without their prefix. PATHS (stdin when none) are plain text (one text a file,
+    its id the path or "-") or JSON Lines ({"id", "text"} a line, .jsonl or a first line that is an
+    object). Exit 1 when a text was refused (each says why on stderr); the others are printed."""
+    from dataclasses import replace
+
+    from service.entities.factory import make_extractor
+    from service.entities.tagging import read_items, tag
+    from service.es import get_settings
+
+    settings = get_settings()
+    tagger = make_extractor(replace(settings, entity_extractor=extractor))
+    refused = 0
+    for item in read_items(paths, click.open_file("-", "rb")):
+        if item.error:
+            click.echo(f"{item.source}: {item.error}", err=True)
+            refused += 1
+            continue
+        click.echo(json.dumps({"id": item.id, "entities": tag(tagger, item.text)}, ensure_ascii=False))
+    sys.exit(1 if refused else 0)
+
+
+COMMANDS = (ingest_command, index_command, delete_command, reindex_command, entities_command)
 
 
 def register(app: Flask) -> None:

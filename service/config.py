@@ -17,6 +17,16 @@ def _float(env: dict[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
+ENTITY_EXTRACTORS = ("gazetteer", "model")  # the first is the default
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower()
+    if raw and raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw or choices[0]
+
+
 @dataclass(frozen=True)
 class Settings:
     es_url: str = "http://127.0.0.1:9200"
@@ -27,6 +37,9 @@ class Settings:
     es_ca_certs: str = ""
     # A search that has not answered in 1.5 s will not: the page says so (503) within 2 s.
     es_request_timeout: float = 1.5
+    # Who finds the entities when indexing: the NER model (service/entities/model_extractor.py),
+    # better on dev for every type, or the gazetteer and its rules alone.
+    entity_extractor: str = "gazetteer"  # the model is 4x slower to index with (docs/benchmarks.md)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -39,6 +52,7 @@ class Settings:
             es_api_key=env.get("ES_API_KEY", ""),
             es_ca_certs=env.get("ES_CA_CERTS", ""),
             es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
+            entity_extractor=_choice(env, "ENTITY_EXTRACTOR", ENTITY_EXTRACTORS),
         )
 
     @property

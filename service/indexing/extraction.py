@@ -9,15 +9,17 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from service.entities.extractor import ArticleEntities, EntityExtractor, GazetteerExtractor
+from service.entities.extractor import ArticleEntities, EntityExtractor
+from service.entities.factory import make_extractor
 from service.indexing.documents import article_documents
 from service.model import Article, Part
 
 
 @cache
 def default_extractor() -> EntityExtractor:
-    """Built on first use (loading the gazetteer takes about a second), then shared."""
-    extractor = GazetteerExtractor()
+    """Built on first use (loading the gazetteer takes about a second), then shared; which one is
+    ``ENTITY_EXTRACTOR``'s choice."""
+    extractor = make_extractor()
     extractor.warm_up()
     return extractor
 
