@@ -82,6 +82,19 @@ def make_alias(es: Elasticsearch) -> Iterator:
         _drop_alias_indices(es, alias)
 
 
+def paragraph_record(article_id: str, text: str, published_at: str = "2016-01-01T09:00:00+02:00") -> dict:
+    """A JSON Lines article whose only body paragraph is ``text``, for tests that need a word in one
+    article of their own."""
+    return {
+        "id": article_id,
+        "url": f"https://example.test/{article_id}",
+        "source": "ynet",
+        "published_at": published_at,
+        "title": "ידיעה",
+        "body": [text],
+    }
+
+
 @contextmanager
 def indexed_alias(es: Elasticsearch, prefix: str, paths: list[Path]) -> Iterator[str]:
     """A fresh alias holding the articles of ``paths``, indexed through the real pipeline, and

@@ -244,6 +244,20 @@ class EntityExtractor(Protocol):
         ...
 
 
+def with_credits(
+    mentions: list[list[Mention]], credits: Sequence[Iterable[tuple[str, str]]]
+) -> ArticleEntities:
+    """An article's mentions, part by part in text order, with its photo credits added (every
+    extractor credits photographers and agencies the same way)."""
+    for p, part_credits in enumerate(credits):
+        for kind, name in part_credits:
+            name = normalize(name)
+            mentions[p].append(Mention(p, 0, 0, slug_id("credit", name), "credit", name, f"credit-{kind}"))
+    for part in mentions:
+        part.sort(key=lambda m: (m.start, m.end))
+    return ArticleEntities(mentions)
+
+
 def _read_list(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return list(dict.fromkeys(normalize(x) for x in lines if x.strip() and not x.startswith("#")))
@@ -362,15 +376,7 @@ class GazetteerExtractor:
                     break
 
         self._link_surnames(tokens, mentions)
-        for p, part_credits in enumerate(credits):
-            for kind, name in part_credits:
-                name = normalize(name)
-                mentions[p].append(
-                    Mention(p, 0, 0, slug_id("credit", name), "credit", name, f"credit-{kind}")
-                )
-        for part in mentions:
-            part.sort(key=lambda m: (m.start, m.end))
-        return ArticleEntities(mentions)
+        return with_credits(mentions, credits)
 
     # -- rules ---------------------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from service.entities.extractor import (
     Mention,
     _Token,
     slug_id,
+    with_credits,
 )
 from service.entities.gazetteer import Entity
-from service.normalize import normalize
 
 # The types whose rule-based mentions join the model's spans (measured on dev: see the README).
 DEFAULT_UNION: frozenset[str] = frozenset({"place", "organisation"})
@@ -145,15 +145,7 @@ class ModelExtractor:
         for p, part in enumerate(ruled or ()):
             taken = [(m.start, m.end) for m in mentions[p]]
             mentions[p] += [m for m in part if m.type in self.union and not _overlaps(m, taken)]
-        for p, part_credits in enumerate(credits):
-            for kind, name in part_credits:
-                name = normalize(name)
-                mentions[p].append(
-                    Mention(p, 0, 0, slug_id("credit", name), "credit", name, f"credit-{kind}")
-                )
-        for part in mentions:
-            part.sort(key=lambda m: (m.start, m.end))
-        return ArticleEntities(mentions)
+        return with_credits(mentions, credits)
 
     def _linked(
         self, p: int, text: str, start: int, end: int, entity_type: str, support: _Support

@@ -21,7 +21,7 @@ from service.entities.gazetteer import load_gazetteer
 from service.search.name_variants import NameVariants
 from service.search.parser import parse_search_args
 from service.search.spelling import MANY_TIMES, did_you_mean, suggestion
-from tests.conftest import indexed_alias
+from tests.conftest import indexed_alias, paragraph_record
 
 # (article id prefix, how many articles, their text, publication year)
 ARTICLES = [
@@ -40,14 +40,7 @@ ARTICLES = [
 
 
 def record(article_id: str, text: str, year: int) -> dict:
-    return {
-        "id": article_id,
-        "url": f"https://example.test/{article_id}",
-        "source": "ynet",
-        "published_at": f"{year}-03-01T09:00:00+02:00",
-        "title": "ידיעה",
-        "body": [text],
-    }
+    return paragraph_record(article_id, text, f"{year}-03-01T09:00:00+02:00")
 
 
 @pytest.fixture(scope="module")

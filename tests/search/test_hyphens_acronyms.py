@@ -16,7 +16,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from service.normalize import normalize
-from tests.conftest import indexed_alias
+from tests.conftest import indexed_alias, paragraph_record
 
 TEXTS = {
     # hyphenated words
@@ -58,14 +58,7 @@ TEXTS = {
 
 
 def record(article_id: str, text: str) -> dict:
-    return {
-        "id": article_id,
-        "url": f"https://example.test/{article_id}",
-        "source": "ynet",
-        "published_at": "2016-01-01T09:00:00+02:00",
-        "title": "ידיעה",
-        "body": [text],
-    }
+    return paragraph_record(article_id, text)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from tests.conftest import indexed_alias
+from tests.conftest import indexed_alias, paragraph_record
 
 # (query, inflected form in the text)
 PAIRS = [
@@ -96,14 +96,7 @@ FILLER = "נמסר היום"
 
 
 def record(article_id: str, text: str) -> dict:
-    return {
-        "id": article_id,
-        "url": f"https://example.test/{article_id}",
-        "source": "ynet",
-        "published_at": "2016-01-01T09:00:00+02:00",
-        "title": "ידיעה",
-        "body": [f"{text} {FILLER}"],
-    }
+    return paragraph_record(article_id, f"{text} {FILLER}")
 
 
 @pytest.fixture(scope="module")

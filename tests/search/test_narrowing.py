@@ -22,7 +22,7 @@ from elasticsearch import Elasticsearch
 
 from service.search.parser import parse_query
 from service.search.query import MAX_KEYWORDS, required_words, starts_relaxed, strict_form
-from tests.conftest import indexed_alias
+from tests.conftest import indexed_alias, paragraph_record
 
 TOPICS = ["פוטין", "סוריה", "מוסקבה", "נפט", "רקטות", "אוניברסיטה", "כדורגל", "פסטיבל"]
 ARTICLES = 36
@@ -63,14 +63,7 @@ CHAINS = [
 
 def record(article_id: str, words: frozenset[str]) -> dict:
     ordered = [t for t in TOPICS if t in words]
-    return {
-        "id": article_id,
-        "url": f"https://example.test/{article_id}",
-        "source": "ynet",
-        "published_at": "2016-01-01T09:00:00+02:00",
-        "title": "ידיעה",
-        "body": [f"{FILLER} {' '.join(ordered)} {FILLER}"],
-    }
+    return paragraph_record(article_id, f"{FILLER} {' '.join(ordered)} {FILLER}")
 
 
 @pytest.fixture(scope="module")
