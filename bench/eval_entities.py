@@ -1,7 +1,8 @@
 """Evaluate the entity extractor against gold named-entity spans (NEMO by default).
 
     python bench/eval_entities.py [--gold ../shared/data/entities_nemo_train_dev.jsonl] [--split dev]
-        [--extractor model|gazetteer] [--union place,organisation|none]
+        [--extractor model|gazetteer] [--union place,organisation|none] [--cv 5]
+    python bench/eval_entities.py --speed-articles [.cache/bench/articles-10k-s7.jsonl] [--speed-limit 300]
 
 The gold file is JSON Lines with ``text``, ``doc_id`` and ``entities`` (``start``, ``end``, ``type``
 of prefix-stripped spans); ``split`` is optional. Sentences of one ``doc_id`` are extracted together
@@ -13,6 +14,10 @@ Reports, per type (person ↔ PER, place ↔ GPE+LOC, organisation ↔ ORG; MISC
 - speed: sentences a second on one core (extraction only, after a warm-up).
 ``--extractor`` picks the extractor (default: ``ENTITY_EXTRACTOR``, else the NER model); ``--union``
 the types whose strong gazetteer matches the model extractor adds where the model found nothing.
+``--cv K`` scores the shipped pipeline (ModelExtractor, union included) by K-fold cross-validation on
+the train split instead: each fold's model is trained by scripts/train_ner.py's code with the shipped
+model's settings (ner_model.json) on the other folds (folds by article, its seed), then the held-out
+articles are extracted as in the index. So the dev figures compare with a CV of the same thing.
 Offsets are mapped back to the gold text by ``service.entities.tagging.offset_map``, the function
 ``flask entities`` uses. The last line printed is one JSON object with every figure. Exits 0 with a
 clear message when the gold file is absent (a fresh machine has no ../shared).
@@ -24,20 +29,24 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlib import SHARED_DATA
+from benchlib import ROOT, SHARED_DATA
 
 from service.config import Settings
 from service.entities.extractor import GazetteerExtractor
 from service.entities.model_extractor import DEFAULT_UNION, ModelExtractor
+from service.entities.ner import MODEL_PATH, NerModel
+from service.entities.ner_features import tokenize
 from service.entities.tagging import offset_map, original_span
 from service.normalize import normalize
 
 DEFAULT_GOLD = SHARED_DATA / "entities_nemo_train_dev.jsonl"
+DEFAULT_ARTICLES = ROOT / ".cache" / "bench" / "articles-10k-s7.jsonl"
 GOLD_TYPES = {"PER": "person", "GPE": "place", "LOC": "place", "ORG": "organisation"}
 TYPES = ("person", "place", "organisation")
 
@@ -73,14 +82,174 @@ def load(path: Path, split: str | None) -> dict[str, list[dict]]:
     return docs
 
 
-def make(kind: str, union: str) -> GazetteerExtractor | ModelExtractor:
-    """The extractor to score; the model's with the given union types."""
+class ArticleModel:
+    """The NER model tagging an article's parts together (``NerModel.document_spans``), for an
+    extractor that asks part by part: ``prepare`` tags the article, ``spans`` hands out its parts."""
+
+    def __init__(self, model: NerModel, together: bool = True) -> None:
+        self.model = model
+        self.together = together  # False: each part tagged alone, as an extractor calling ``spans``
+        self._done: dict[str, list[tuple[int, int, str]]] = {}
+
+    def prepare(self, texts: list[str]) -> None:
+        if self.together:
+            self._done = dict(zip(texts, self.model.document_spans(texts), strict=True))
+
+    def document_spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return self.model.document_spans(texts)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        found = self._done.get(text)
+        return found if found is not None else self.model.spans(text)
+
+
+def make(
+    kind: str, union: str, model_path: Path | None = None, together: bool = True
+) -> tuple[GazetteerExtractor | ModelExtractor, ArticleModel | None]:
+    """The extractor to score (the model's with the given union types) and its article tagger."""
     if kind == "gazetteer":
-        return GazetteerExtractor()
+        return GazetteerExtractor(), None
     types = set() if union == "none" else {t.strip() for t in union.split(",") if t.strip()}
     if not types <= set(TYPES):
         raise SystemExit(f"--union: unknown types {sorted(types - set(TYPES))} (use {', '.join(TYPES)})")
-    return ModelExtractor(union=types)
+    model = ArticleModel(NerModel.load(model_path), together)
+    return ModelExtractor(model=model, union=types), model
+
+
+@dataclass
+class Score:
+    """Strict and per-article set counts of one run, the errors and the extraction time."""
+
+    strict: dict[str, Counts]
+    sets: dict[str, Counts]
+    errors: list[str]
+    seconds: float = 0.0
+
+
+def score(
+    docs: dict[str, list[dict]],
+    extractor: GazetteerExtractor | ModelExtractor,
+    model: ArticleModel | None,
+    errors: bool = False,
+) -> Score:
+    out = Score({t: Counts() for t in TYPES}, {t: Counts() for t in TYPES}, [])
+    strict, sets = out.strict, out.sets
+    for rows in docs.values():
+        texts = [normalize(r["text"]) for r in rows]
+        started = time.process_time()
+        if model is not None:
+            model.prepare(texts)
+        result = extractor.extract(texts)
+        out.seconds += time.process_time() - started
+        gold_set: set[tuple[str, str]] = set()
+        pred_set: set[tuple[str, str]] = set()
+        for row, text, mentions in zip(rows, texts, result.parts, strict=True):
+            gold = {
+                (e["start"], e["end"], GOLD_TYPES[e["type"]])
+                for e in row["entities"]
+                if e["type"] in GOLD_TYPES
+            }
+            back = offset_map(row["text"], text)
+            spans = [(original_span(row["text"], back, m.start, m.end), m.type) for m in mentions]
+            pred = {(s, e, t) for (s, e), t in spans if t in TYPES}
+            for t in TYPES:
+                g = {x for x in gold if x[2] == t}
+                p = {x for x in pred if x[2] == t}
+                strict[t].tp += len(g & p)
+                strict[t].fp += len(p - g)
+                strict[t].fn += len(g - p)
+            gold_set |= {(t, normalize(row["text"][s:e])) for s, e, t in gold}
+            pred_set |= {(t, normalize(row["text"][s:e])) for s, e, t in pred}
+            if errors:
+                out.errors += [
+                    f"FP {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(pred - gold)
+                ]
+                out.errors += [
+                    f"FN {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(gold - pred)
+                ]
+        for t in TYPES:
+            g = {x for x in gold_set if x[0] == t}
+            p = {x for x in pred_set if x[0] == t}
+            sets[t].tp += len(g & p)
+            sets[t].fp += len(p - g)
+            sets[t].fn += len(g - p)
+    return out
+
+
+def cross_validate(gold: Path, k: int, union: str) -> dict:
+    """The shipped pipeline's K-fold CV on train (see the module's docstring): per fold and mean."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_ner
+
+    settings = json.loads(MODEL_PATH.with_suffix(".json").read_text(encoding="utf-8"))
+    source = train_ner.feature_source(settings.get("clusters", False), settings.get("dictionary", False))
+    sentences = [s for s in train_ner.read(gold) if s.split == "train"]
+    train_ner.featurize(sentences, source, settings.get("document", False))
+    docs = load(gold, "train")
+    folds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, held in enumerate(train_ner.folds(sentences, k, settings["seed"])):
+            held_docs = {s.doc for s in held}
+            path = Path(tmp) / f"fold-{i}.crfsuite"
+            rest = [s for s in sentences if s.doc not in held_docs]
+            train_ner.train(rest, path, settings["c1"], settings["c2"], settings["iterations"])
+            path.with_suffix(".json").write_text(json.dumps(settings), encoding="utf-8")
+            extractor, model = make("model", union, path)
+            result = score({d: rows for d, rows in docs.items() if d in held_docs}, extractor, model)
+            folds.append({t: result.strict[t].scores() for t in TYPES})
+            print(f"fold {i}: " + " ".join(f"{t} {folds[-1][t]['f1']:.3f}" for t in TYPES), flush=True)
+    mean = {
+        t: {m: round(sum(f[t][m] for f in folds) / k, 4) for m in ("precision", "recall", "f1")}
+        for t in TYPES
+    }
+    return {"folds": folds, "mean": mean}
+
+
+def articles(path: Path, limit: int) -> list[list[str]]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            parts = [row.get("title") or "", row.get("lead") or "", *row.get("body", [])]
+            out.append([normalize(p) for p in parts if p and p.strip()])
+            if len(out) >= limit:
+                break
+    return out
+
+
+def cpu_ms(run, docs: list[list[str]]) -> float:
+    started = time.process_time()
+    for texts in docs:
+        run(texts)
+    return (time.process_time() - started) * 1000
+
+
+def model_speed(path: Path, limit: int) -> dict:
+    """What the NER model costs per corpus part of real news (an article's title, lead and paragraphs,
+    normalised as the index does), by CPU time on one core: the model (``NerModel.document_spans``:
+    features and CRFsuite) from a cold word cache, then warm; its features alone; the rules; the
+    whole ModelExtractor. The indexing pipeline must keep ≥ 0.8× its parts/s without the model."""
+    docs = articles(path, limit)
+    parts = sum(len(d) for d in docs)
+    model = NerModel.load()
+    extractor = ModelExtractor(model=model)
+    extractor.rules.warm_up()
+
+    def features(texts: list[str]) -> None:
+        words = [[t[a:b] for a, b in tokenize(t)] for t in texts]
+        if model.document:
+            model.source.document(words)
+        else:
+            for w in words:
+                model.source.sentence(w)
+
+    figures: dict = {"articles": len(docs), "parts": parts}
+    figures["model_cold_ms_per_part"] = cpu_ms(model.document_spans, docs) / parts
+    figures["model_warm_ms_per_part"] = cpu_ms(model.document_spans, docs) / parts
+    figures["features_warm_ms_per_part"] = cpu_ms(features, docs) / parts
+    figures["rules_ms_per_part"] = cpu_ms(extractor.rules.extract, docs) / parts
+    figures["extractor_ms_per_part"] = cpu_ms(extractor.extract, docs) / parts
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 
 def main() -> int:
@@ -101,70 +270,60 @@ def main() -> int:
         default=",".join(sorted(DEFAULT_UNION)),
         help="model extractor: types whose strong gazetteer matches join the model's ('none': no type)",
     )
+    parser.add_argument(
+        "--parts-alone",
+        action="store_true",
+        help="tag each part of an article alone (as an extractor that calls NerModel.spans per part)",
+    )
+    parser.add_argument(
+        "--speed-articles",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_ARTICLES,
+        help="instead: the model's ms per part on real articles (default file: scripts/bench_index.py's)",
+    )
+    parser.add_argument("--speed-limit", type=int, default=300, help="articles for --speed-articles")
+    parser.add_argument(
+        "--cv", type=int, default=0, help="also score the model pipeline by this many folds on train"
+    )
     args = parser.parse_args()
     if not args.gold.exists():
         print(f"skipped: gold file {args.gold} not found (it lives in ../shared/data)")
         return 0
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    if args.speed_articles:
+        if not args.speed_articles.exists():
+            print(f"skipped: {args.speed_articles} not found (scripts/bench_index.py writes it)")
+            return 0
+        figures = model_speed(args.speed_articles, args.speed_limit)
+        for k, v in figures.items():
+            print(f"{k:28} {v}")
+        print(json.dumps(figures))
+        return 0
     docs = load(args.gold, None if args.split == "all" else args.split)
     sentences = sum(len(rows) for rows in docs.values())
 
-    extractor = make(args.extractor, args.union)
+    extractor, model = make(args.extractor, args.union, together=not args.parts_alone)
     extractor.warm_up()
+    result = score(docs, extractor, model, errors=bool(args.errors))
+    strict, sets, seconds = result.strict, result.sets, result.seconds
 
-    strict = {t: Counts() for t in TYPES}
-    sets = {t: Counts() for t in TYPES}
-    errors: list[str] = []
-    seconds = 0.0
-    for rows in docs.values():
-        texts = [normalize(r["text"]) for r in rows]
-        started = time.perf_counter()
-        result = extractor.extract(texts)
-        seconds += time.perf_counter() - started
-        gold_set: set[tuple[str, str]] = set()
-        pred_set: set[tuple[str, str]] = set()
-        for row, text, mentions in zip(rows, texts, result.parts, strict=True):
-            gold = {
-                (e["start"], e["end"], GOLD_TYPES[e["type"]])
-                for e in row["entities"]
-                if e["type"] in GOLD_TYPES
-            }
-            back = offset_map(row["text"], text)
-            spans = [(original_span(row["text"], back, m.start, m.end), m.type) for m in mentions]
-            pred = {(s, e, t) for (s, e), t in spans if t in TYPES}
-            for t in TYPES:
-                g = {x for x in gold if x[2] == t}
-                p = {x for x in pred if x[2] == t}
-                strict[t].tp += len(g & p)
-                strict[t].fp += len(p - g)
-                strict[t].fn += len(g - p)
-            gold_set |= {(t, normalize(row["text"][s:e])) for s, e, t in gold}
-            pred_set |= {(t, normalize(row["text"][s:e])) for s, e, t in pred}
-            if args.errors:
-                errors += [
-                    f"FP {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(pred - gold)
-                ]
-                errors += [
-                    f"FN {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(gold - pred)
-                ]
-        for t in TYPES:
-            g = {x for x in gold_set if x[0] == t}
-            p = {x for x in pred_set if x[0] == t}
-            sets[t].tp += len(g & p)
-            sets[t].fp += len(p - g)
-            sets[t].fn += len(g - p)
-
-    for line in errors[: args.errors]:
+    for line in result.errors[: args.errors]:
         print(line)
-    targets = {"person": 0.70, "place": 0.85, "organisation": 0.55}
+    cv = cross_validate(args.gold, args.cv, args.union) if args.cv and args.extractor == "model" else None
+    targets = {"person": 0.85, "place": 0.88, "organisation": 0.72}
     print(f"gold: {args.gold} (split {args.split}): {len(docs)} articles, {sentences} sentences")
     print(f"extractor: {args.extractor}" + (f" (union: {args.union})" if args.extractor == "model" else ""))
-    print(f"{'type':14}{'strict P':>10}{'R':>8}{'F1':>8}{'target':>8}   {'set P':>8}{'R':>8}{'F1':>8}")
+    print(
+        f"{'type':14}{'strict P':>10}{'R':>8}{'F1':>8}{'target':>8}   {'set P':>8}{'R':>8}{'F1':>8}"
+        + (f"{'cv F1':>8}" if cv else "")
+    )
     for t in TYPES:
         s, a = strict[t].scores(), sets[t].scores()
         print(
             f"{t:14}{s['precision']:>10.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{targets[t]:>8.2f}   "
             f"{a['precision']:>8.3f}{a['recall']:>8.3f}{a['f1']:>8.3f}"
+            + (f"{cv['mean'][t]['f1']:>8.3f}" if cv else "")
         )
     speed = sentences / seconds if seconds else 0.0
     print(f"speed: {speed:,.0f} sentences/s on one core (target 2,000)")
@@ -180,6 +339,8 @@ def main() -> int:
         "targets_f1": targets,
         "sentences_per_second": round(speed, 1),
     }
+    if cv:
+        summary["cv"] = cv
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

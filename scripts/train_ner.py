@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.entities.ner import MODEL_PATH, TYPES, NerModel, decode, refine_prefixes, tag  # noqa: E402
 from service.entities.ner_features import CLUSTERS_FILE, FeatureSource, tokenize  # noqa: E402
+from service.entities.ner_lexicon import Lexicon  # noqa: E402
 from service.normalize import normalize  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "entities_nemo_train_dev.jsonl"
@@ -144,9 +145,24 @@ def train(sentences: list[Sentence], path: Path, c1: float, c2: float, iteration
 
 
 @cache
-def feature_source(clusters: bool = False) -> FeatureSource:
-    """The feature lists, loaded once; with the word clusters only when asked (--clusters)."""
-    return FeatureSource.load(clusters=CLUSTERS_FILE if clusters else None)
+def feature_source(clusters: bool = False, dictionary: bool = False) -> FeatureSource:
+    """The feature lists, loaded once; with the word clusters (--clusters) and the Hebrew dictionary
+    (--dictionary) only when asked."""
+    lexicon = Lexicon.load() if dictionary else None
+    return FeatureSource.load(clusters=CLUSTERS_FILE if clusters else None, lexicon=lexicon)
+
+
+def featurize(sentences: list[Sentence], source: FeatureSource, document: bool) -> None:
+    """Every sentence's CRF items; with ``document``, a sentence's article (its ``doc``) is tagged as
+    one, as NerModel.document_spans does."""
+    docs: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        docs.setdefault(f"{s.split}/{s.doc}", []).append(s)
+    for group in docs.values():
+        words = [[s.text[a:b] for a, b in s.spans] for s in group]
+        items = source.document(words) if document else [source.sentence(w) for w in words]
+        for s, features in zip(group, items, strict=True):
+            s.items = pycrfsuite.ItemSequence(features)
 
 
 def evaluate(
@@ -251,15 +267,26 @@ def main() -> int:
     parser.add_argument(
         "--clusters", action="store_true", help="use data/word_clusters.tsv as features (lower on dev)"
     )
+    parser.add_argument(
+        "--dictionary",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="words the Hebrew dictionary (hunspell-he) does not know as a feature",
+    )
+    parser.add_argument(
+        "--document",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="article-level features (what other sentences of the article say of a word)",
+    )
     args = parser.parse_args()
     if not args.data.exists():
         print(f"skipped: training data {args.data} not found (it lives in ../shared/data)")
         return 0
     random.seed(args.seed)
-    source = feature_source(args.clusters)
+    source = feature_source(args.clusters, args.dictionary)
     sentences = read(args.data)
-    for s in sentences:
-        s.items = pycrfsuite.ItemSequence(source.sentence([s.text[a:b] for a, b in s.spans]))
+    featurize(sentences, source, args.document)
     train_set = [s for s in sentences if s.split == "train"]
     dev_set = [s for s in sentences if s.split == "dev"]
     print(f"{len(train_set)} train and {len(dev_set)} dev sentences", flush=True)
@@ -278,7 +305,9 @@ def main() -> int:
         print(line)
     report["model_bytes"] = args.out.stat().st_size
     settings = {k: report[k] for k in ("c1", "c2", "threshold", "iterations", "seed")}
-    settings["clusters"] = bool(feature_source(args.clusters).clusters)
+    settings["clusters"] = bool(source.clusters)
+    settings["dictionary"] = args.dictionary
+    settings["document"] = args.document
     if settings["clusters"]:  # the file the model was trained with: a test checks it is the shipped one
         settings["clusters_sha256"] = hashlib.sha256(CLUSTERS_FILE.read_bytes()).hexdigest()
     args.out.with_suffix(".json").write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")

@@ -21,6 +21,7 @@ BENCH = ROOT / "bench"
 SCRIPTS = [
     ["bench_parse.py"],
     ["eval_entities.py"],
+    ["review_entities.py"],
     ["eval_retrieval.py"],
     ["gen_corpus.py", "--parts", "1000"],
     ["bench_stages.py"],

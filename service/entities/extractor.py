@@ -127,6 +127,15 @@ TITLES = [
     'היו"ר',
     "מר",
     "גב'",
+    "ר'",
+    "הברון",
+    "הבארון",
+    "הבאראן",
+    "באראן",
+    "הרוזן",
+    "הדוכס",
+    "הלורד",
+    "לורד",
     "הגב'",
     'המזכ"ל',
     'מזכ"ל',
@@ -196,6 +205,8 @@ ORG_HEADS = ORG_HEADS_IN_NAME | ORG_HEADS_BEFORE_NAME
 # Every word the organisation rules start from: a token that is none of them, with or without a
 # prefix of up to three letters, is skipped at once.
 RULE_HEADS = MINISTER_WORDS | CLUB_WORDS | PLACE_HEADS | ORG_HEADS
+# "בני ישראל": a country's people, neither a club (clubs bear a city's name) nor the place.
+PEOPLE_OF = frozenset({"בני", "בנות"})
 HEBREW_WORD = re.compile(r"[א-ת][א-ת'\"]*")
 PARTICLES = {"בן", "בר", "בת", "אבו", "אל", "א", "דה", "די", "דל", "ואן", "פון", "לה", "אבן", "עבד"}
 
@@ -274,6 +285,19 @@ def _may_be_prefixed(word: str, known: Collection[str]) -> bool:
     return word in known or word[1:] in known or word[2:] in known or word[3:] in known
 
 
+def is_country(entity: Entity) -> bool:
+    return entity.type == "place" and (
+        entity.kind == "country" or (entity.id.startswith("place:cldr-") and "-city-" not in entity.id)
+    )
+
+
+def people_of(word: str) -> bool:
+    """Is ``word`` בני or בנות, behind a prefix or not ("לבני", "ובני")? Not עם: "with" too."""
+    return any(
+        word[k:] in PEOPLE_OF and PREFIX_CHAIN.match(word[:k]) for k in range(0, min(4, len(word) - 1))
+    )
+
+
 @dataclass(slots=True)
 class _Token:
     text: str
@@ -344,6 +368,10 @@ class GazetteerExtractor:
         mentions: list[list[Mention]] = [[] for _ in texts]
         weak: list[tuple[int, Match]] = []
         supported: set[str] = set()  # entities with a strong mention or a title before a weak one
+        matches = [
+            [m for m in part if not self._people_of_country(t, m)]
+            for t, part in zip(texts, matches, strict=True)
+        ]
         for p, part_matches in enumerate(matches):
             for m in part_matches:
                 strong = [entity_id for entity_id, is_strong in m.candidates if is_strong]
@@ -390,6 +418,14 @@ class GazetteerExtractor:
             pattern = re.compile(rf"(?<!\w)(?:ו?(?:ש|כש|מש|לכש)?[בלכמ]?ה?)({words})(?!\w)")
             self._context_patterns[entity.id] = pattern
         return pattern.search(text) is not None
+
+    def _country(self, match: Match) -> bool:
+        return any(is_country(self._entity(c)) for c, strong in match.candidates if strong)
+
+    def _people_of_country(self, text: str, match: Match) -> bool:
+        """A country named as its people ("בני ישראל", "לבני ישראל") is no mention of the place."""
+        before = text[: match.span_start].split()
+        return bool(before) and people_of(before[-1]) and self._country(match)
 
     def _entity(self, entity_id: str) -> Entity:
         return self.gazetteer.entities[entity_id]
@@ -578,6 +614,8 @@ class GazetteerExtractor:
             nxt = by_start.get(toks[i + 1].start)
             inside = (nxt.span_start, nxt.end) if nxt is not None else None
             place_next = nxt is not None and any(c.startswith("place:") for c, _ in nxt.candidates)
+            if place_next and people_of(tok.text) and nxt is not None and self._country(nxt):
+                continue  # "בני ישראל": see extract
             if (club := self._strip_prefix(tok.text, CLUB_WORDS)) and place_next:
                 start = tok.end - len(club)
                 name = text[start : nxt.end]
@@ -604,6 +642,21 @@ class GazetteerExtractor:
                 add(start, end, slug_id("organisation", name), name, "institution", inside)
         return found
 
+    @cached_property
+    def _strong_not_people(self) -> frozenset[str]:
+        return frozenset(
+            s.form for s in self.gazetteer.surfaces if s.strong and not s.entity_id.startswith("person:")
+        )
+
+    def _may_be_surname(self, word: str) -> bool:
+        """May the last word of a name no list knows stand for it alone? Not a frequent word ("אשר",
+        a name's last word where a span ran on), a place or an organisation ("ישראל"), an initial."""
+        return (
+            sum(c.isalpha() for c in word) >= 2
+            and word not in self.stopwords
+            and word.lower() not in self._strong_not_people
+        )
+
     def _rule_person(self, p: int, toks: list[_Token], rule: str) -> Mention:
         name = " ".join(t.text for t in toks)
         known = [e for e in self._by_name.get(name.lower(), []) if e.type == "person"]
@@ -620,6 +673,8 @@ class GazetteerExtractor:
         from_gazetteer: set[str] = set()
         for m in people:
             surname = m.name.split()[-1]
+            if m.rule != "gazetteer" and not self._may_be_surname(surname):
+                continue
             if surname in full and full[surname][0] != m.entity_id:
                 if surname not in from_gazetteer or m.rule == "gazetteer":
                     ambiguous.add(surname)

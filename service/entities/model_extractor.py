@@ -18,15 +18,19 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from service.entities.extractor import (
+    PARTICLES,
     TOKEN,
     ArticleEntities,
     GazetteerExtractor,
     Mention,
     _Token,
+    is_country,
+    people_of,
     slug_id,
     with_credits,
 )
 from service.entities.gazetteer import Entity
+from service.entities.matcher import PREFIX_CHAIN
 
 # The types whose rule-based mentions join the model's spans (measured on dev: see the README).
 DEFAULT_UNION: frozenset[str] = frozenset({"place", "organisation"})
@@ -64,6 +68,54 @@ def _sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 LEADING_WORD = re.compile(r"(?<=\S)\s+(?=\S)")
 # The pieces of a hyphenated span, without the spaces around its hyphens.
 HYPHENED = re.compile(r"[^-\s](?:[^-]*[^-\s])?")
+
+
+# Characters that never begin or end a name: the model's spans take in a dash, a quotation mark
+# or a run of dots on noisy text ("—", "„פאליטיק", "תמימה........."). A geresh may end one (ג'ורג').
+EDGE = ' \t\n"„“”«»-–—.,;:()[]{}*!?…/\\|<>~^_·•'
+# Honorifics around a person's name that are not part of it (NEMO leaves titles out): ר' (rabbi),
+# ה' and מו"ה (mister, in the old press) before it, ז"ל or נ"י (of blessed memory, may he live) after it.
+HONORIFICS_BEFORE = frozenset({"ר'", "ה'", "הר'", 'מו"ה', 'מוהר"ר', 'כ"ה', 'כה"ר', 'כמ"ר', "מר", "גב'"})
+HONORIFICS_AFTER = frozenset(
+    {'ז"ל', 'זצ"ל', 'זצוק"ל', 'זלה"ה', 'ע"ה', 'הי"ד', 'נ"י', "ני'", 'נ"ע', 'שליט"א', 'יצ"ו', 'הי"ו', 'ס"ט'}
+)
+
+
+def _trimmed(text: str, start: int, end: int, entity_type: str) -> tuple[int, int] | None:
+    """The span without punctuation at its edges and, for a person, without honorifics; None when
+    what is left has fewer than two letters (no name is made of dashes, quotes or a lone initial)."""
+    while True:
+        while start < end and text[start] in EDGE + "'":
+            start += 1
+        while end > start and text[end - 1] in EDGE:
+            end -= 1
+        words = text[start:end].split()
+        if entity_type != "person" or not words:
+            break
+        if words[0] in HONORIFICS_BEFORE and len(words) > 1:
+            start = text.index(words[1], start + len(words[0]))
+        elif words[-1] in HONORIFICS_AFTER and len(words) > 1:
+            end = text.rindex(words[-2], start, end) + len(words[-2])
+        elif len(words) == 1 and (words[0] in HONORIFICS_BEFORE or words[0] in HONORIFICS_AFTER):
+            return None
+        else:
+            break
+    if sum(c.isalpha() for c in text[start:end]) < 2:
+        return None
+    return start, end
+
+
+# The word after a name's closing particle: "אדמונד דה" ends in דה, so "רוטשילד" belongs to it.
+NEXT_WORD = re.compile(r"[ \t-]+(\w[\w'\"]*\w|\w)")
+
+
+def _past_particle(text: str, start: int, end: int) -> int:
+    """A person's span never ends in a particle (דה, בן, אל, פון): it takes in the word after it."""
+    words = text[start:end].split()
+    if len(words) < 2 or words[-1] not in PARTICLES:
+        return end
+    m = NEXT_WORD.match(text, end)
+    return m.end() if m else end
 
 
 @dataclass
@@ -121,7 +173,9 @@ class ModelExtractor:
     def extract(
         self, texts: Sequence[str], credits: Sequence[Iterable[tuple[str, str]]] = ()
     ) -> ArticleEntities:
-        spans = [self.model.spans(t) for t in texts]
+        # The article's parts tagged together: what one part says of a word helps read another.
+        document = getattr(self.model, "document_spans", None)
+        spans = document(list(texts)) if document is not None else [self.model.spans(t) for t in texts]
         # The rules' mentions, when some join; else the gazetteer's matches alone (an eighth of the cost).
         ruled = self.rules.extract(texts).parts if self.union else None
         if ruled is not None:
@@ -153,10 +207,37 @@ class ModelExtractor:
         """The model's span with the gazetteer entity of its surface and type, or a name of its own;
         a span the gazetteer does not know made of names it knows joined by hyphens is those names
         ("פגישת נתניהו-פוטין")."""
+        trimmed = _trimmed(text, start, end, entity_type)
+        if trimmed is None:
+            return []
+        start, end = trimmed
+        if entity_type == "person":
+            end = _past_particle(text, start, end)
+        if start > 0 and text[start - 1].isalpha() and not self._prefix_allowed(text, start, end):
+            return []  # "שביבי" is a word (sparks of), not ש + ביבי: the dictionary says so
         surface = " ".join(text[start:end].split())
         entity = self.entity_of(surface, entity_type, support)
+        if (
+            entity is None
+            and entity_type == "person"
+            and (named := self._after_title(text, start, end)) > start
+        ):
+            start, surface = (
+                named,
+                " ".join(text[named:end].split()),
+            )  # "הבאראן ראטשילד"; "הברון רוטשילד" is known
+            entity = self.entity_of(surface, entity_type, support)
+        if entity is None and (bare := self._without_prefix(surface, entity_type, support)) is not None:
+            # "וועדת" is ועדת spelt with a doubled vav: the gazetteer's entity, the model's span.
+            if not (bare[0].startswith("ו") and surface.startswith("וו")):
+                start, surface = start + len(surface) - len(bare[0]), bare[0]
+            entity = bare[1]
+        if self._people_of_country(text, start, surface):
+            return []
         if entity is not None:
-            return [Mention(p, start, end, entity.id, entity.type, entity.name, "gazetteer")]
+            return [self.rules._mention(p, start, end, entity, "gazetteer", text)]
+        if entity_type == "person" and self._definite_word(surface):
+            return []
         # A word the model took in before a person's full name the gazetteer knows ("דוברו
         # דימיטרי פסקוב"); not before a place or a surname alone: "מזרח ירושלים" is a place of its own.
         for m in LEADING_WORD.finditer(text, start, end) if entity_type == "person" else ():
@@ -175,6 +256,54 @@ class ModelExtractor:
                 ]
         return [Mention(p, start, end, slug_id(entity_type, surface), entity_type, surface, "model")]
 
+    def _after_title(self, text: str, start: int, end: int) -> int:
+        """Where the name starts in a person's span that took in a role title ("הבאראן ראטשילד")."""
+        for title in self.rules._title_prefixes:
+            if text.startswith(title, start) and start + len(title) < end:
+                return start + len(title)
+        return start
+
+    def _definite_word(self, surface: str) -> bool:
+        """One word with the article ה on a frequent word ("הנדיב", "השולטאן", "הבורא"): a title or
+        a noun; a name never takes the article (הרצל, הנייה are no ה + word)."""
+        return " " not in surface and surface.startswith("ה") and surface[1:] in self.rules.stopwords
+
+    def _prefix_allowed(self, text: str, start: int, end: int) -> bool:
+        """The model cut a prefix off a word: does the dictionary allow reading it as a prefix?"""
+        word_start = start
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        prefix = text[word_start:start]
+        rest = text[start:end].split()[0].lower()
+        return bool(PREFIX_CHAIN.match(prefix)) and self.rules.prefix_rule.allows(prefix, rest)
+
+    def _without_prefix(self, surface: str, entity_type: str, support: _Support) -> tuple[str, Entity] | None:
+        """A span the model took with its prefix ("לבני ישראל", "ולפוטין"): the name behind the
+        prefix when the gazetteer knows it, or when it is a people-of-a-country phrase."""
+        for k in range(1, min(4, len(surface) - 1)):
+            prefix, rest = surface[:k], surface[k:]
+            if (
+                prefix == "ה"
+                or not PREFIX_CHAIN.match(prefix)
+                or not self.rules.prefix_rule.allows(prefix, rest.split()[0].lower())
+            ):
+                continue
+            entity = self.entity_of(rest, entity_type, support)
+            if entity is not None and entity.type == entity_type:
+                return rest, entity
+        return None
+
+    def _people_of_country(self, text: str, start: int, surface: str) -> bool:
+        """ "בני ישראל", "לבני ישראל" as one span, or "ישראל" after "בני": a people, no organisation
+        and no place."""
+        words = surface.split()
+        if len(words) == 2 and people_of(words[0]):
+            words = words[1:]
+        elif len(words) != 1 or not (before := text[:start].split()) or not people_of(before[-1]):
+            return False
+        readings = self._forms.get(_form(words[0]), ())
+        return any(strong and is_country(self.rules.gazetteer.entities[e]) for e, strong in readings)
+
     def entity_of(self, surface: str, entity_type: str, support: _Support | None = None) -> Entity | None:
         """The gazetteer's entity for ``surface`` as ``entity_type``: a strong reading, or a homograph
         (שמיר, הודו) only with the article's support, as the rules ask; with ``retype``, else the one
@@ -189,4 +318,16 @@ class ModelExtractor:
         strong = [entity_id for entity_id, is_strong in readings if is_strong]
         if self.retype and strong and len({s.partition(":")[0] for s in strong}) == 1:
             return self.rules.gazetteer.entities[strong[0]]
+        # The model read a homograph as a person from its context ("קרי אמר"): that is the support
+        # the rules look for, when the gazetteer has one person of that name and it is no first name
+        # ("שרון אמרה" is someone called Sharon, not אריאל שרון).
+        people = {entity_id for entity_id, _ in readings if entity_id.startswith("person:")}
+        if (
+            entity_type == "person"
+            and support is not None
+            and len(people) == 1
+            and not strong
+            and _form(surface) not in self.rules.first_names
+        ):
+            return self.rules.gazetteer.entities[people.pop()]
         return None

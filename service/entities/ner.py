@@ -19,6 +19,7 @@ import pycrfsuite
 
 from service.entities.frequency import zipf
 from service.entities.ner_features import CLUSTERS_FILE, FeatureSource, prefix_splits, tokenize
+from service.entities.ner_lexicon import Lexicon
 
 MODEL_PATH = Path(__file__).resolve().parent / "ner_model.crfsuite"
 # Label type → our entity type; MSC (NEMO's MISC) is learnt so it is not confused with the others,
@@ -133,9 +134,18 @@ class NerModel:
         settings = json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
         self.threshold = float(settings.get("threshold", 1.0))
         clusters = CLUSTERS_FILE if settings.get("clusters", True) else None
-        self.source = source or FeatureSource.load(clusters=clusters)
+        # The Hebrew dictionary and the article-level features, when the model was trained with them.
+        lexicon = Lexicon.load() if settings.get("dictionary", False) and source is None else None
+        self.document = bool(settings.get("document", False))
         self._local = threading.local()
-        self._tagger()  # fail now on a broken file, not at the first article
+        tagger = self._tagger()  # fail now on a broken file, not at the first article
+        if source is None:
+            source = FeatureSource.load(clusters=clusters, lexicon=lexicon)
+            # Only the features the model weighs are kept and handed over: half the features' cost.
+            source.keep = {attribute: attribute for attribute, _ in tagger.info().state_features}
+        if settings.get("dictionary", False) and source.lexicon is None:
+            raise ValueError(f"{path} was trained with the Hebrew dictionary: give its source a Lexicon")
+        self.source = source
 
     @classmethod
     def load(cls, path: Path | None = None) -> NerModel:
@@ -153,15 +163,26 @@ class NerModel:
         """``spans`` of each part of one article, then a person's name found once is found wherever
         it recurs in the article, behind a prefix too: a surname alone ("הארקין") has no evidence
         in its own sentence, only in the one that gave the full name."""
-        found = [self.spans(text) for text in texts]
-        return link_people(texts, found)
+        return link_people(texts, self.document_spans(texts))
+
+    def document_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """``spans`` of each part of one article, the parts tagged together: a model trained with
+        article-level features (``FeatureSource.document``) sees what the other parts say of a word."""
+        tokens = [tokenize(text) for text in texts]
+        words = [[text[a:b] for a, b in spans] for text, spans in zip(texts, tokens, strict=True)]
+        items = self.source.document(words) if self.document else [self.source.sentence(w) for w in words]
+        tagger = self._tagger()
+        out = []
+        for text, spans, features in zip(texts, tokens, items, strict=True):
+            if not spans:
+                out.append([])
+                continue
+            labels = tag(tagger, features, self.threshold)
+            out.append(refine_prefixes(decode(labels, spans), text, spans, self.source))
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, type) of each person, place and organisation in normalised ``text``,
-        without the clitic prefix; type is person, place or organisation."""
-        token_spans = tokenize(text)
-        if not token_spans:
-            return []
-        words = [text[a:b] for a, b in token_spans]
-        labels = tag(self._tagger(), self.source.sentence(words), self.threshold)
-        return refine_prefixes(decode(labels, token_spans), text, token_spans, self.source)
+        without the clitic prefix; type is person, place or organisation. The text is an article of
+        its own: prefer ``document_spans`` for the parts of one article."""
+        return self.document_spans([text])[0]

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from service.entities.extractor import CLUB_WORDS, MINISTER_WORDS, ORG_HEADS, PLACE_HEADS, TITLES
 from service.entities.frequency import warm_up, zipf
 from service.entities.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
+from service.entities.ner_lexicon import Lexicon
 from service.entities.prefix_rule import CHAINS, PREFIX_LETTERS
 from service.normalize import normalize
 
@@ -34,6 +36,7 @@ _SAYING_WORDS = """
 """
 SAYING = frozenset(normalize(w) for w in _SAYING_WORDS.split())
 _LETTERS = re.compile(r"[א-ת]")
+_NAME_LIKE = re.compile(r"[א-תa-z]\w")  # a word of two letters or more: what document features cover
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -69,14 +72,16 @@ class _Word:
     splits: list[int]
     heads: list[tuple[int, str]]  # (prefix length, form) that start a gazetteer name
     titles: list[tuple[str, ...]]  # role titles the word (or its prefix-stripped form) starts
-    own: list[str]  # features only the word itself carries
-    core: list[str]  # features its neighbours carry too, shifted
-    shifted: dict[str, list[str]]  # core, under each neighbour offset's tag
+    forms: tuple[str, ...]  # the word, then its prefix-stripped forms (of ``splits``)
+    name_like: bool  # two letters or more: what document features cover
+    first_name: bool  # a first name (not one that is also a common word): a cue for the next word
+    mine: tuple[str, ...]  # its features, less those the model has no weight for
+    shifted: tuple[tuple[str, ...], ...]  # what its neighbours at each of _OFFSETS see of it, as ``mine``
 
 
 _HEAD_WORDS = (("orgh", ORG_HEADS | CLUB_WORDS), ("plch", PLACE_HEADS), ("min", MINISTER_WORDS))
 _OFFSETS = ((-1, "-1:"), (1, "+1:"), (-2, "-2:"), (2, "+2:"))
-CACHE_SIZE = 20_000  # words; about 3.7 kB each, so at most ~75 MB per process
+CACHE_SIZE = 100_000  # words; about 0.4 kB each with the model's ``keep`` (its strings are shared)
 
 
 @dataclass
@@ -91,12 +96,21 @@ class FeatureSource:
     surnames: set[str] = field(default_factory=set)
     titles: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     clusters: dict[str, str] = field(default_factory=dict)
+    lexicon: Lexicon | None = None  # the Hebrew dictionary (ner_lexicon.py), when the model uses it
+    # The features the model has a weight for (NerModel sets it; None in training): the others change
+    # no label, and handing CRFsuite a string costs as much as making it.
+    keep: dict[str, str] | None = None  # each string to itself: cached words share the model's strings
     _cache: dict[str, _Word] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, gazetteer: Gazetteer | None = None, clusters: Path | None = CLUSTERS_FILE) -> FeatureSource:
+    def load(
+        cls,
+        gazetteer: Gazetteer | None = None,
+        clusters: Path | None = CLUSTERS_FILE,
+        lexicon: Lexicon | None = None,
+    ) -> FeatureSource:
         gazetteer = gazetteer or load_gazetteer()
-        src = cls()
+        src = cls(lexicon=lexicon)
         tags: dict[tuple[str, ...], set[str]] = {}
         for s in gazetteer.surfaces:
             entity_type = gazetteer.entities[s.entity_id].type
@@ -132,38 +146,109 @@ class FeatureSource:
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         """The feature strings of every token of one sentence (its words, punctuation included)."""
-        n = len(words)
+        return self._sentence(*self._prepared(words))
+
+    def _prepared(self, words: Sequence[str]) -> tuple[list[str], list[_Word], list[bool]]:
         lower = [w.lower() for w in words]
         static = [self._word(w) for w in lower]
+        return lower, static, self._title_ends(lower, static)
+
+    def _sentence(self, lower: list[str], static: list[_Word], title_end: list[bool]) -> list[list[str]]:
+        # The hottest loop of tagging: each token's cached features, its neighbours' (already under
+        # their offset's tag), then what depends on the sentence, filtered by ``keep``.
+        n = len(lower)
+        keep = self.keep
         gaz = self._gazetteer_tags(lower, static)
-        title_end = self._title_ends(lower, static)
         # What a neighbour shows: its word features plus where it stands in a name or after a title.
         dynamic = [[*g, "title"] if t else g for g, t in zip(gaz, title_end, strict=True)]
-        feats: list[list[str]] = []
-        quoted = False  # between quotation marks: titles of papers, books, operations
-        for i in range(n):
-            f = static[i].own + static[i].core
-            if dynamic[i]:
-                f += dynamic[i]
-            if lower[i] == '"':
+        pairs = [lower[i] + "|" + lower[i + 1] for i in range(n - 1)]
+        if keep is None:
+            before: list[str | None] = ["b=" + p for p in pairs]  # of token i + 1
+            after: list[str | None] = ["b+=" + p for p in pairs]  # of token i
+        else:
+            before = [keep.get("b=" + p) for p in pairs]
+            after = [keep.get("b+=" + p) for p in pairs]
+        quote = [False] * n  # between quotation marks: titles of papers, books, operations
+        quoted = False
+        for i, w in enumerate(lower):
+            if w == '"':
                 quoted = not quoted
-            elif quoted:
-                f.append("inq")
-            if i == 0:
-                f.append("BOS")
-            if i == n - 1:
-                f.append("EOS")
-            for d, tag in _OFFSETS:
-                j = i + d
-                if 0 <= j < n:
-                    f.extend(static[j].shifted[tag])
-                    if dynamic[j]:
-                        f.extend([tag + x for x in dynamic[j]])
-            if i > 0:
-                f.append("b=" + lower[i - 1] + "|" + lower[i])
+            else:
+                quote[i] = quoted
+        inq, bos, eos = ((m if keep is None or m in keep else None) for m in ("inq", "BOS", "EOS"))
+        # The tokens within two of one with a gazetteer or title tag: the only ones that see any.
+        near = {j for i, tags in enumerate(dynamic) if tags for j in range(i - 2, i + 3)}
+        feats: list[list[str]] = []
+        for i in range(n):
+            f = [*static[i].mine]
+            if i >= 1:
+                f += static[i - 1].shifted[0]
+                if before[i - 1]:
+                    f.append(before[i - 1])  # type: ignore[arg-type]
             if i + 1 < n:
-                f.append("b+=" + lower[i] + "|" + lower[i + 1])
+                f += static[i + 1].shifted[1]
+                if after[i]:
+                    f.append(after[i])  # type: ignore[arg-type]
+            if i >= 2:
+                f += static[i - 2].shifted[2]
+            if i + 2 < n:
+                f += static[i + 2].shifted[3]
+            if quote[i] and inq:
+                f.append(inq)
+            if i in near:
+                extra = list(dynamic[i])
+                for d, tag in _OFFSETS:
+                    j = i + d
+                    if 0 <= j < n and dynamic[j]:
+                        extra += [tag + x for x in dynamic[j]]
+                f += extra if keep is None else [x for x in extra if x in keep]
             feats.append(f)
+        if feats and bos:
+            feats[0].append(bos)
+        if feats and eos:
+            feats[-1].append(eos)
+        return feats
+
+    def document(self, parts: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+        """``sentence`` features of each part of one article, plus what the article says of the same
+        word elsewhere (Krishnan & Manning's insight, from the text rather than a first model's tags):
+        "d:fn-1" when some occurrence of one of its forms follows a first name, "d:ttl-1" a role
+        title, "d:say+1" precedes a verb of saying; "db<k>" when the word without its first k
+        letters stands bare elsewhere in the article (so "שהארקין" splits as ש + הארקין)."""
+        prepared = [self._prepared(words) for words in parts]
+        feats = [self._sentence(*p) for p in prepared]
+        bare: set[str] = set()
+        cues: dict[str, set[str]] = {}
+        for lower, static, title_end in prepared:
+            bare.update(lower)
+            n = len(lower)
+            for i, word in enumerate(static):
+                if not word.name_like:
+                    continue
+                seen = []
+                if i > 0:
+                    if static[i - 1].first_name:
+                        seen.append("d:fn-1")
+                    if title_end[i - 1]:
+                        seen.append("d:ttl-1")
+                if i + 1 < n and lower[i + 1] in SAYING:
+                    seen.append("d:say+1")
+                for form in word.forms if seen else ():
+                    cues.setdefault(form, set()).update(seen)
+        keep = self.keep
+        for (_, static, _), sentence in zip(prepared, feats, strict=True):
+            for word, f in zip(static, sentence, strict=True):
+                if not word.name_like:
+                    continue
+                found: set[str] = set()
+                for form in word.forms:
+                    if form in cues:
+                        found |= cues[form]
+                for k, form in zip(word.splits, word.forms[1:], strict=True):
+                    if form in bare:
+                        found.add(f"db{k}")
+                if found:
+                    f.extend(sorted(found if keep is None else found & keep.keys()))
         return feats
 
     def _word(self, w: str) -> _Word:
@@ -191,16 +276,26 @@ class FeatureSource:
         core += [tag for tag, heads in _HEAD_WORDS if not heads.isdisjoint(forms)]
         if self.clusters:
             core += self._cluster_features(forms)
+        if self.lexicon is not None and _LETTERS.match(w):
+            core += self._dictionary_features(forms, own)
         heads = [
             (k, f)
             for k, f in zip([0, *splits], forms, strict=True)
             if f in self.single or f in self.multi_len
         ]
         titles = [t for f in forms for t in self.titles.get(f, ())]
-        shifted = {tag: [tag + x for x in core] for _, tag in _OFFSETS}
-        word = _Word(splits, heads, titles, own, core, shifted)
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
+        keep = self.keep
+        mine = own + core
+        shifted = [[tag + x for x in core] for _, tag in _OFFSETS]
+        if keep is not None:
+            mine = [keep[x] for x in mine if x in keep]
+            shifted = [[keep[x] for x in xs if x in keep] for xs in shifted]
+        name_like = bool(_NAME_LIKE.match(w))
+        shifted_t = tuple(map(tuple, shifted))
+        word = _Word(splits, heads, titles, tuple(forms), name_like, "fn" in core, tuple(mine), shifted_t)
+        if len(self._cache) >= CACHE_SIZE:  # the oldest half goes; the words of today's news stay
+            for old in list(islice(self._cache, CACHE_SIZE // 2)):
+                self._cache.pop(old, None)  # another thread may have taken it already
         self._cache[w] = word
         return word
 
@@ -209,6 +304,16 @@ class FeatureSource:
         return (
             form in self.single or form in self.multi_len or form in self.first_names or form in self.surnames
         )
+
+    def _dictionary_features(self, forms: list[str], own: list[str]) -> list[str]:
+        """The dictionary's flag class of the word and of its first known prefix-stripped form (to
+        ``own``); "unk" (shared with the neighbours) when it knows no reading: a foreign name."""
+        assert self.lexicon is not None
+        flags = [self.lexicon.flag(f.rstrip("'")) for f in forms]
+        own.append("dic=" + (flags[0] or "0"))
+        if len(forms) > 1:
+            own.append("dics=" + next((f for f in flags[1:] if f), "0"))
+        return [] if any(flags) or len(forms[0]) < 2 else ["unk"]
 
     def _cluster_features(self, forms: list[str]) -> list[str]:
         """The word's cluster ("CC-FF": coarse and fine) and that of its first prefix-stripped form

@@ -214,3 +214,19 @@ def test_the_setting_picks_the_extractor():
 def test_an_unknown_extractor_is_a_clear_error():
     with pytest.raises(ValueError, match="ENTITY_EXTRACTOR must be one of gazetteer, model, got 'crf'"):
         Settings.from_env({"ENTITY_EXTRACTOR": "crf"})
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("הברון אדמונד דה רוטשילד ביקר", "אדמונד דה", "אדמונד דה רוטשילד"),
+        ("ראש הממשלה דוד בן-גוריון אמר", "דוד בן", "דוד בן-גוריון"),
+        ("ראש הממשלה דוד בן גוריון אמר", "דוד בן גוריון", "דוד בן גוריון"),
+        ("אדמונד אמר", "אדמונד", "אדמונד"),
+    ],
+)
+def test_a_person_never_ends_in_a_particle(text, span, expected):
+    from service.entities.model_extractor import _past_particle
+
+    start = text.index(span)
+    assert text[start : _past_particle(text, start, start + len(span))] == expected
