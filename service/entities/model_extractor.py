@@ -81,22 +81,27 @@ HONORIFICS_AFTER = frozenset(
 )
 
 
+WORD = re.compile(r"\S+")
+
+
 def _trimmed(text: str, start: int, end: int, entity_type: str) -> tuple[int, int] | None:
     """The span without punctuation at its edges and, for a person, without honorifics; None when
-    what is left has fewer than two letters (no name is made of dashes, quotes or a lone initial)."""
+    what is left has fewer than two letters (no name is made of dashes, quotes or a lone initial).
+    Every step moves an edge by a whole word or character, so it ends."""
     while True:
         while start < end and text[start] in EDGE + "'":
             start += 1
         while end > start and text[end - 1] in EDGE:
             end -= 1
-        words = text[start:end].split()
+        words = [(start + m.start(), start + m.end()) for m in WORD.finditer(text[start:end])]
         if entity_type != "person" or not words:
             break
-        if words[0] in HONORIFICS_BEFORE and len(words) > 1:
-            start = text.index(words[1], start + len(words[0]))
-        elif words[-1] in HONORIFICS_AFTER and len(words) > 1:
-            end = text.rindex(words[-2], start, end) + len(words[-2])
-        elif len(words) == 1 and (words[0] in HONORIFICS_BEFORE or words[0] in HONORIFICS_AFTER):
+        first, last = text[slice(*words[0])], text[slice(*words[-1])]
+        if len(words) > 1 and first in HONORIFICS_BEFORE:
+            start = words[1][0]
+        elif len(words) > 1 and last in HONORIFICS_AFTER:
+            end = words[-2][1]
+        elif len(words) == 1 and (first in HONORIFICS_BEFORE or first in HONORIFICS_AFTER):
             return None
         else:
             break

@@ -230,3 +230,21 @@ def test_a_person_never_ends_in_a_particle(text, span, expected):
 
     start = text.index(span)
     assert text[start : _past_particle(text, start, start + len(span))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ('אמר ל ז"ל היום', 'ל ז"ל', None),  # the word before ז"ל is inside it: once an endless loop
+        ('משה ז"ל ז"ל נפטר', 'משה ז"ל ז"ל', "משה"),
+        ("ר' ר' יוסף קארו", "ר' ר' יוסף קארו", "יוסף קארו"),
+        ("— „פאליטיק", "— „פאליטיק", "פאליטיק"),
+        ("ר' ז\"ל", "ר' ז\"ל", None),
+    ],
+)
+def test_honorifics_and_punctuation_are_trimmed_and_trimming_ends(text, span, expected):
+    from service.entities.model_extractor import _trimmed
+
+    start = text.index(span)
+    got = _trimmed(text, start, start + len(span), "person")
+    assert (text[got[0] : got[1]] if got else None) == expected
