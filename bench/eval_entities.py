@@ -1,7 +1,7 @@
 """Evaluate the entity extractor against gold named-entity spans (NEMO by default).
 
     python bench/eval_entities.py [--gold ../shared/data/entities_nemo_train_dev.jsonl] [--split dev]
-        [--extractor model|gazetteer] [--union place,organisation|none] [--cv 5]
+        [--extractor model|gazetteer] [--union place,organisation|none] [--cv 5 [--cv-errors PATH]]
     python bench/eval_entities.py --speed-articles [.cache/bench/articles-10k-s7.jsonl] [--speed-limit 300]
 
 The gold file is JSON Lines with ``text``, ``doc_id`` and ``entities`` (``start``, ``end``, ``type``
@@ -18,6 +18,9 @@ the types whose strong gazetteer matches the model extractor adds where the mode
 the train split instead: each fold's model is trained by scripts/train_ner.py's code with the shipped
 model's settings (ner_model.json) on the other folds (folds by article, its seed), then the held-out
 articles are extracted as in the index. So the dev figures compare with a CV of the same thing.
+``--cv-errors PATH`` writes the held-out folds' errors, each marked by what the CRF alone said of it
+("crf+": a gold span the model had and the pipeline lost; "crf-": a span only linking, retyping or
+the union produced), which is how to find what the pipeline adds to or takes from the model.
 Offsets are mapped back to the gold text by ``service.entities.tagging.offset_map``, the function
 ``flask entities`` uses. The last line printed is one JSON object with every figure. Exits 0 with a
 clear message when the gold file is absent (a fresh machine has no ../shared).
@@ -95,6 +98,10 @@ class ArticleModel:
         if self.together:
             self._done = dict(zip(texts, self.model.document_spans(texts), strict=True))
 
+    @property
+    def source(self):  # the model's FeatureSource: its dictionary, not a second copy
+        return self.model.source
+
     def document_spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         return self.model.document_spans(texts)
 
@@ -161,11 +168,16 @@ def score(
             gold_set |= {(t, normalize(row["text"][s:e])) for s, e, t in gold}
             pred_set |= {(t, normalize(row["text"][s:e])) for s, e, t in pred}
             if errors:
+                # What the CRF alone said of the same words: "crf+" an FN the model had right (the
+                # pipeline lost it), "crf-" an FP the model never said (linking, retyping or union added it).
+                crf = _crf_spans(model, row["text"], text, back)
                 out.errors += [
-                    f"FP {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(pred - gold)
+                    f"FP {t:12} {_crf_mark(crf, (s, e, t), False)} {row['text'][s:e]!r:30} | {row['text']}"
+                    for s, e, t in sorted(pred - gold)
                 ]
                 out.errors += [
-                    f"FN {t:12} {row['text'][s:e]!r:30} | {row['text']}" for s, e, t in sorted(gold - pred)
+                    f"FN {t:12} {_crf_mark(crf, (s, e, t), True)} {row['text'][s:e]!r:30} | {row['text']}"
+                    for s, e, t in sorted(gold - pred)
                 ]
         for t in TYPES:
             g = {x for x in gold_set if x[0] == t}
@@ -176,7 +188,27 @@ def score(
     return out
 
 
-def cross_validate(gold: Path, k: int, union: str) -> dict:
+def _crf_spans(
+    model: ArticleModel | None, original: str, text: str, back: list[int]
+) -> set[tuple[int, int, str]] | None:
+    """The CRF's own spans of one part (already tagged by ``prepare``), in the gold text's offsets."""
+    if model is None:
+        return None
+    found = model._done.get(text)
+    if found is None:
+        return None
+    return {(*original_span(original, back, s, e), t) for s, e, t in found}
+
+
+def _crf_mark(crf: set[tuple[int, int, str]] | None, span: tuple[int, int, str], gold: bool) -> str:
+    if crf is None:
+        return "    "
+    if gold:
+        return "crf+" if span in crf else "crf "
+    return "crf-" if span not in crf else "crf "
+
+
+def cross_validate(gold: Path, k: int, union: str, errors: Path | None = None) -> dict:
     """The shipped pipeline's K-fold CV on train (see the module's docstring): per fold and mean."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import train_ner
@@ -195,7 +227,11 @@ def cross_validate(gold: Path, k: int, union: str) -> dict:
             train_ner.train(rest, path, settings["c1"], settings["c2"], settings["iterations"])
             path.with_suffix(".json").write_text(json.dumps(settings), encoding="utf-8")
             extractor, model = make("model", union, path)
-            result = score({d: rows for d, rows in docs.items() if d in held_docs}, extractor, model)
+            held_rows = {d: rows for d, rows in docs.items() if d in held_docs}
+            result = score(held_rows, extractor, model, errors=errors is not None)
+            if errors is not None:
+                with open(errors, "a", encoding="utf-8") as f:
+                    f.writelines(f"fold {i} {line}\n" for line in result.errors)
             folds.append({t: result.strict[t].scores() for t in TYPES})
             print(f"fold {i}: " + " ".join(f"{t} {folds[-1][t]['f1']:.3f}" for t in TYPES), flush=True)
     mean = {
@@ -286,6 +322,11 @@ def main() -> int:
     parser.add_argument(
         "--cv", type=int, default=0, help="also score the model pipeline by this many folds on train"
     )
+    parser.add_argument(
+        "--cv-errors",
+        type=Path,
+        help="with --cv: write every held-out error here, marked by what the CRF alone said (crf+/crf-)",
+    )
     args = parser.parse_args()
     if not args.gold.exists():
         print(f"skipped: gold file {args.gold} not found (it lives in ../shared/data)")
@@ -310,7 +351,13 @@ def main() -> int:
 
     for line in result.errors[: args.errors]:
         print(line)
-    cv = cross_validate(args.gold, args.cv, args.union) if args.cv and args.extractor == "model" else None
+    if args.cv_errors is not None:
+        args.cv_errors.write_text("", encoding="utf-8")
+    cv = (
+        cross_validate(args.gold, args.cv, args.union, args.cv_errors)
+        if args.cv and args.extractor == "model"
+        else None
+    )
     targets = {"person": 0.85, "place": 0.88, "organisation": 0.72}
     print(f"gold: {args.gold} (split {args.split}): {len(docs)} articles, {sentences} sentences")
     print(f"extractor: {args.extractor}" + (f" (union: {args.union})" if args.extractor == "model" else ""))

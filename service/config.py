@@ -39,7 +39,7 @@ class Settings:
     es_request_timeout: float = 1.5
     # Who finds the entities when indexing: the NER model (service/entities/model_extractor.py),
     # better on dev for every type, or the gazetteer and its rules alone.
-    entity_extractor: str = "gazetteer"  # the model is 4x slower to index with (docs/benchmarks.md)
+    entity_extractor: str = "gazetteer"  # indexing with the model: ~0.5x the parts/s (docs/benchmarks.md)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from service.entities.extractor import (
@@ -31,6 +32,7 @@ from service.entities.extractor import (
 )
 from service.entities.gazetteer import Entity
 from service.entities.matcher import PREFIX_CHAIN
+from service.entities.ner_lexicon import Lexicon, dictionary_path
 
 # The types whose rule-based mentions join the model's spans (measured on dev: see the README).
 DEFAULT_UNION: frozenset[str] = frozenset({"place", "organisation"})
@@ -66,6 +68,44 @@ def _sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # Where a span's second and later words start.
 LEADING_WORD = re.compile(r"(?<=\S)\s+(?=\S)")
+# The word right before a span, when only spaces part them.
+FIRST_NAME_BEFORE = re.compile(r"(?<![\w'\"])([\w'\"]+)[ \t]+$")
+# Words of a report of a game: a town the model reads as an organisation there is a team.
+SPORT_WORDS = frozenset(
+    [
+        "ליגה",
+        "הליגה",
+        "בליגה",
+        "משחק",
+        "המשחק",
+        "במשחק",
+        "המשחקים",
+        "שערים",
+        "השערים",
+        "נקודות",
+        "נק",
+        "ניצחה",
+        "ניצח",
+        "הפסידה",
+        "הפסיד",
+        "גביע",
+        "בגביע",
+        "קבוצה",
+        "הקבוצה",
+        "קבוצת",
+        "מאמן",
+        "המאמן",
+        "שחקני",
+        "כדורסל",
+        "כדורגל",
+        "אליפות",
+        "האליפות",
+        "מחזור",
+        "במחזור",
+    ]
+)
+# Nouns after which a town's name means the place, not its team or council.
+TOWN_WORDS = frozenset({"עיר", "העיר", "העיירה", "עיירה", "מדינת", "המדינה", "מחוז", "המחוז", "כפר", "הכפר"})
 # The pieces of a hyphenated span, without the spaces around its hyphens.
 HYPHENED = re.compile(r"[^-\s](?:[^-]*[^-\s])?")
 
@@ -132,12 +172,28 @@ class _Support:
     article: str
     context: dict[str, bool] = field(default_factory=dict)
 
+    @cached_property
+    def sport(self) -> bool:
+        """Is the article about a game? There a town read as an organisation is its team."""
+        return not SPORT_WORDS.isdisjoint(re.findall(r"\w+", self.article))
+
     def of(self, entity: Entity, rules: GazetteerExtractor) -> bool:
         if entity.id in self.supported:
             return True
         if entity.id not in self.context:
             self.context[entity.id] = rules._context_in(entity, self.article)
         return self.context[entity.id]
+
+
+def _cut_short(model: Mention, known: Mention) -> bool:
+    """Is the model's mention, a name of its own, a strict part of the gazetteer's of the same type?"""
+    return (
+        model.rule == "model"
+        and model.type == known.type
+        and known.start <= model.start
+        and model.end <= known.end
+        and (known.start, known.end) != (model.start, model.end)
+    )
 
 
 def _overlaps(m: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -202,8 +258,15 @@ class ModelExtractor:
         tokens = [[_Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(t)] for t in texts]
         self.rules._link_surnames(tokens, mentions)
         for p, part in enumerate(ruled or ()):
+            # A name the model cut short that the gazetteer knows whole ("ב[באר] שבע"): the whole name.
+            for m in part:
+                if m.type in self.union and m.rule == "gazetteer":
+                    inside = [x for x in mentions[p] if _cut_short(x, m)]
+                    if inside:
+                        mentions[p] = [x for x in mentions[p] if x not in inside] + [m]
             taken = [(m.start, m.end) for m in mentions[p]]
             mentions[p] += [m for m in part if m.type in self.union and not _overlaps(m, taken)]
+            mentions[p].sort(key=lambda m: m.start)
         return with_credits(mentions, credits)
 
     def _linked(
@@ -218,6 +281,7 @@ class ModelExtractor:
         start, end = trimmed
         if entity_type == "person":
             end = _past_particle(text, start, end)
+            start = self._first_name_before(text, start)
         if start > 0 and text[start - 1].isalpha() and not self._prefix_allowed(text, start, end):
             return []  # "שביבי" is a word (sparks of), not ש + ביבי: the dictionary says so
         surface = " ".join(text[start:end].split())
@@ -227,11 +291,17 @@ class ModelExtractor:
             and entity_type == "person"
             and (named := self._after_title(text, start, end)) > start
         ):
-            start, surface = (
-                named,
-                " ".join(text[named:end].split()),
-            )  # "הבאראן ראטשילד"; "הברון רוטשילד" is known
+            start, surface = named, " ".join(text[named:end].split())  # "הבאראן ראטשילד"
             entity = self.entity_of(surface, entity_type, support)
+        # "בשטחים", "ברצועה", "באוצר": ב, ל, כ swallow the article ה; the name is "השטחים"
+        forms = [surface, "ה" + surface] if self._article_hidden(text, start, surface) else [surface]
+        if entity is None and len(forms) > 1:
+            entity = self.entity_of(forms[1], entity_type, support)
+        if entity is None and entity_type == "organisation":
+            # "שר האוצר": the model's organisation is the ministry
+            entity = next(filter(None, (self.rules._ministries.get(tuple(f.split())) for f in forms)), None)
+        if entity is None and entity_type == "organisation" and self._town_word_before(text, start):
+            entity = self.entity_of(surface, "place", support)  # "ראש העיר של סן פרנסיסקו"
         if entity is None and (bare := self._without_prefix(surface, entity_type, support)) is not None:
             # "וועדת" is ועדת spelt with a doubled vav: the gazetteer's entity, the model's span.
             if not (bare[0].startswith("ו") and surface.startswith("וו")):
@@ -243,23 +313,103 @@ class ModelExtractor:
             return [self.rules._mention(p, start, end, entity, "gazetteer", text)]
         if entity_type == "person" and self._definite_word(surface):
             return []
-        # A word the model took in before a person's full name the gazetteer knows ("דוברו
-        # דימיטרי פסקוב"); not before a place or a surname alone: "מזרח ירושלים" is a place of its own.
-        for m in LEADING_WORD.finditer(text, start, end) if entity_type == "person" else ():
-            rest = text[m.end() : end]
-            known = self.entity_of(rest, entity_type, support) if " " in rest.strip() else None
-            if known is not None and known.type == entity_type:
-                return [Mention(p, m.end(), end, known.id, known.type, known.name, "gazetteer")]
-        if "-" in surface:
-            pieces = [(m.start(), m.end()) for m in HYPHENED.finditer(text[start:end])]
-            named = [self.entity_of(text[start + a : start + b], entity_type, support) for a, b in pieces]
-            if all(named):
-                return [
-                    Mention(p, start + a, start + b, e.id, e.type, e.name, "gazetteer")
-                    for (a, b), e in zip(pieces, named, strict=True)
-                    if e is not None
-                ]
+        if entity_type == "person" and (known := self._around_known_person(p, text, start, end, support)):
+            return known
+        if "-" in surface and (named := self._hyphened(p, text, start, end, entity_type, support)):
+            return named
         return [Mention(p, start, end, slug_id(entity_type, surface), entity_type, surface, "model")]
+
+    def _around_known_person(
+        self, p: int, text: str, start: int, end: int, support: _Support
+    ) -> list[Mention] | None:
+        """A person's span with words the model took in around a name the gazetteer knows: before a
+        full name ("דוברו דימיטרי פסקוב"), before or after a surname when the words are no names
+        ("ביקור נתניהו", "נתניהו נואם"). A first name is the name's own ("ואלרי", "פרנקלין"): kept
+        in the span. Not for places: "מזרח ירושלים" is a place of its own."""
+        for m in LEADING_WORD.finditer(text, start, end):
+            cut = all(self._no_name(w) for w in text[start : m.start()].split())
+            rest = text[m.end() : end]
+            known = self.entity_of(rest, "person", support) if cut or " " in rest.strip() else None
+            if known is not None and known.type == "person":
+                at = m.end() if cut else start
+                return [Mention(p, at, end, known.id, known.type, known.name, "gazetteer")]
+        for m in reversed(list(LEADING_WORD.finditer(text, start, end))):
+            if not all(self._no_name(w) for w in text[m.end() : end].split()):
+                break
+            known = self.entity_of(text[start : m.start()], "person", support)
+            if known is not None and known.type == "person":
+                return [Mention(p, start, m.start(), known.id, known.type, known.name, "gazetteer")]
+        return None
+
+    def _hyphened(
+        self, p: int, text: str, start: int, end: int, entity_type: str, support: _Support
+    ) -> list[Mention] | None:
+        """Names the gazetteer knows joined by hyphens ("פגישת נתניהו-פוטין"): each its own."""
+        pieces = [(m.start(), m.end()) for m in HYPHENED.finditer(text[start:end])]
+        named = [self.entity_of(text[start + a : start + b], entity_type, support) for a, b in pieces]
+        if not all(named):
+            return None
+        return [
+            Mention(p, start + a, start + b, e.id, e.type, e.name, "gazetteer")
+            for (a, b), e in zip(pieces, named, strict=True)
+            if e is not None
+        ]
+
+    @cached_property
+    def _lexicon(self) -> Lexicon | None:
+        """The Hebrew dictionary: the model's own, else read here; None where it is not installed."""
+        lexicon = getattr(getattr(self.model, "source", None), "lexicon", None)
+        if lexicon is None and dictionary_path().exists():
+            lexicon = Lexicon.load()
+        return lexicon
+
+    def _no_name(self, word: str) -> bool:
+        """A word no name is made of: not a first name, and a word of the dictionary (a verb, a
+        noun, behind any prefix: "דוברו", "הנשיא"); without a dictionary, a frequent word. "פרנקלין"
+        is frequent, and still a name: the dictionary does not know it."""
+        word = word.strip(EDGE)
+        if not word or word in self.rules.safe_first_names:
+            return False
+        lexicon = self._lexicon
+        if lexicon is None:
+            return word in self.rules.stopwords
+        return any(
+            lexicon.flag(word[k:]) and (k == 0 or PREFIX_CHAIN.fullmatch(word[:k]))
+            for k in range(min(4, len(word) - 1))
+        )
+
+    def _first_name_before(self, text: str, start: int) -> int:
+        """Where a person's span starts when the model left out the first name right before it
+        ("ואלרי [זיסקאר-דאסטאן]"): a first name that is no frequent word, and no punctuation between."""
+        before = text[max(0, start - 40) : start]
+        m = FIRST_NAME_BEFORE.search(before)
+        if m is None:
+            return start
+        word = m.group(1)
+        if word in self.rules.safe_first_names and word not in self.rules.stopwords:
+            return start - len(before) + m.start(1)
+        return start
+
+    @staticmethod
+    def _article_hidden(text: str, start: int, surface: str) -> bool:
+        """Did the model cut a prefix that ends in ב, ל or כ off the span's word? Those take the
+        article's place: "בשטחים" is ב + השטחים."""
+        word_start = start
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        prefix = text[word_start:start]
+        return bool(prefix) and prefix[-1] in "בלכ" and bool(PREFIX_CHAIN.match(prefix)) and surface[0] != "ה"
+
+    def _town_word_before(self, text: str, start: int) -> bool:
+        """Does a word that names a place as a place ("העיר", "מדינת", "מחוז") stand among the three
+        words before the span? Then a town there is the town, whatever the model read."""
+        for word in text[max(0, start - 40) : start].split()[-3:]:
+            word = word.strip(EDGE)
+            if any(
+                word[k:] in TOWN_WORDS and PREFIX_CHAIN.fullmatch(word[:k]) for k in range(min(3, len(word)))
+            ):
+                return True
+        return False
 
     def _after_title(self, text: str, start: int, end: int) -> int:
         """Where the name starts in a person's span that took in a role title ("הבאראן ראטשילד")."""
@@ -322,17 +472,27 @@ class ModelExtractor:
                 return entity
         strong = [entity_id for entity_id, is_strong in readings if is_strong]
         if self.retype and strong and len({s.partition(":")[0] for s in strong}) == 1:
-            return self.rules.gazetteer.entities[strong[0]]
-        # The model read a homograph as a person from its context ("קרי אמר"): that is the support
-        # the rules look for, when the gazetteer has one person of that name and it is no first name
-        # ("שרון אמרה" is someone called Sharon, not אריאל שרון).
-        people = {entity_id for entity_id, _ in readings if entity_id.startswith("person:")}
+            entity = self.rules.gazetteer.entities[strong[0]]
+            # In a report of a game, a town the model reads as an organisation is its team
+            # ("נאפולי ניצחה 2 1"); a country is the state acting, a town in the news the town.
+            if not (
+                entity_type == "organisation"
+                and entity.type == "place"
+                and not is_country(entity)
+                and support is not None
+                and support.sport
+            ):
+                return entity
+        # The model read a homograph as a person from its context ("קרי אמר"), or as a place or an
+        # organisation ("בעזה", "סקר הארץ"): that is the support the rules look for, when the
+        # gazetteer has one entity of that type and name, and a person's is no first name ("שרון
+        # אמרה" is someone called Sharon, not אריאל שרון).
+        same = {entity_id for entity_id, _ in readings if entity_id.startswith(entity_type + ":")}
         if (
-            entity_type == "person"
-            and support is not None
-            and len(people) == 1
+            support is not None
+            and len(same) == 1
             and not strong
-            and _form(surface) not in self.rules.first_names
+            and (entity_type != "person" or _form(surface) not in self.rules.first_names)
         ):
-            return self.rules.gazetteer.entities[people.pop()]
+            return self.rules.gazetteer.entities[same.pop()]
         return None

@@ -33,6 +33,8 @@ def decode(
     labels: list[str], token_spans: list[tuple[int, int]], keep: dict[str, str] = TYPES
 ) -> list[tuple[int, int, str]]:
     """Spans (start, end, type) from token labels; an ``I`` without its ``B`` starts a mention."""
+    if labels.count("O") == len(labels):  # most parts of the news name no one
+        return []
     out: list[tuple[int, int, str]] = []
     current: list = []  # [start, end, label type]
     for label, (a, b) in zip(labels, token_spans, strict=True):

@@ -79,6 +79,10 @@ class _Word:
     shifted: tuple[tuple[str, ...], ...]  # what its neighbours at each of _OFFSETS see of it, as ``mine``
 
 
+# Beyond a sentence's ends: a neighbour with no features.
+_PAD = _Word([], [], [], (), False, False, (), ((), (), (), ()))
+# A feature's kept string alone and at each neighbour offset (None: no weight), see _core_keep.
+_Kept = tuple[str | None, tuple[str | None, ...]]
 _HEAD_WORDS = (("orgh", ORG_HEADS | CLUB_WORDS), ("plch", PLACE_HEADS), ("min", MINISTER_WORDS))
 _OFFSETS = ((-1, "-1:"), (1, "+1:"), (-2, "-2:"), (2, "+2:"))
 CACHE_SIZE = 100_000  # words; about 0.4 kB each with the model's ``keep`` (its strings are shared)
@@ -101,6 +105,8 @@ class FeatureSource:
     # no label, and handing CRFsuite a string costs as much as making it.
     keep: dict[str, str] | None = None  # each string to itself: cached words share the model's strings
     _cache: dict[str, _Word] = field(default_factory=dict, repr=False)
+    _core_table: dict[str, _Kept] = field(default_factory=dict, repr=False)
+    _core_for: dict[str, str] | None = field(default=None, repr=False)  # the ``keep`` _core_table is of
 
     @classmethod
     def load(
@@ -157,6 +163,8 @@ class FeatureSource:
         # The hottest loop of tagging: each token's cached features, its neighbours' (already under
         # their offset's tag), then what depends on the sentence, filtered by ``keep``.
         n = len(lower)
+        if not n:
+            return []
         keep = self.keep
         gaz = self._gazetteer_tags(lower, static)
         # What a neighbour shows: its word features plus where it stands in a name or after a title.
@@ -178,21 +186,21 @@ class FeatureSource:
         inq, bos, eos = ((m if keep is None or m in keep else None) for m in ("inq", "BOS", "EOS"))
         # The tokens within two of one with a gazetteer or title tag: the only ones that see any.
         near = {j for i, tags in enumerate(dynamic) if tags for j in range(i - 2, i + 3)}
+        # Each token's neighbours at -1, +1, -2, +2 (a padding word with no features past the ends)
+        # and the bigrams it closes and opens: zipped, the loop indexes nothing.
+        padded = [_PAD, _PAD, *static, _PAD, _PAD]
+        p1, n1, p2, n2 = padded[1 : n + 1], padded[3 : n + 3], padded[:n], padded[4 : n + 4]
+        around = zip(static, p1, [None, *before], n1, [*after, None], p2, n2, strict=True)
         feats: list[list[str]] = []
-        for i in range(n):
-            f = [*static[i].mine]
-            if i >= 1:
-                f += static[i - 1].shifted[0]
-                if before[i - 1]:
-                    f.append(before[i - 1])  # type: ignore[arg-type]
-            if i + 1 < n:
-                f += static[i + 1].shifted[1]
-                if after[i]:
-                    f.append(after[i])  # type: ignore[arg-type]
-            if i >= 2:
-                f += static[i - 2].shifted[2]
-            if i + 2 < n:
-                f += static[i + 2].shifted[3]
+        for i, (word, p1, b, n1, a, p2, n2) in enumerate(around):
+            f = [*word.mine, *p1.shifted[0]]
+            if b:
+                f.append(b)
+            f += n1.shifted[1]
+            if a:
+                f.append(a)
+            f += p2.shifted[2]
+            f += n2.shifted[3]
             if quote[i] and inq:
                 f.append(inq)
             if i in near:
@@ -221,34 +229,35 @@ class FeatureSource:
         cues: dict[str, set[str]] = {}
         for lower, static, title_end in prepared:
             bare.update(lower)
-            n = len(lower)
-            for i, word in enumerate(static):
-                if not word.name_like:
-                    continue
-                seen = []
-                if i > 0:
-                    if static[i - 1].first_name:
-                        seen.append("d:fn-1")
-                    if title_end[i - 1]:
-                        seen.append("d:ttl-1")
-                if i + 1 < n and lower[i + 1] in SAYING:
-                    seen.append("d:say+1")
-                for form in word.forms if seen else ():
-                    cues.setdefault(form, set()).update(seen)
+            # Only the few words after a first name or a title, or before a verb of saying, are cued.
+            cued = [(i + 1, "d:fn-1") for i, word in enumerate(static[:-1]) if word.first_name]
+            cued += [(i + 1, "d:ttl-1") for i, end in enumerate(title_end[:-1]) if end]
+            cued += [(i - 1, "d:say+1") for i, w in enumerate(lower) if i and w in SAYING]
+            for i, cue in cued:
+                if static[i].name_like:
+                    for form in static[i].forms:
+                        cues.setdefault(form, set()).add(cue)
         keep = self.keep
-        for (_, static, _), sentence in zip(prepared, feats, strict=True):
-            for word, f in zip(static, sentence, strict=True):
-                if not word.name_like:
-                    continue
-                found: set[str] = set()
-                for form in word.forms:
-                    if form in cues:
-                        found |= cues[form]
-                for k, form in zip(word.splits, word.forms[1:], strict=True):
-                    if form in bare:
-                        found.add(f"db{k}")
-                if found:
-                    f.extend(sorted(found if keep is None else found & keep.keys()))
+        done: dict[str, list[str]] = {}  # word → its article features: a word recurs in an article
+        for (lower, static, _), sentence in zip(prepared, feats, strict=True):
+            for w, word, f in zip(lower, static, sentence, strict=True):
+                if not word.name_like or (
+                    cues.keys().isdisjoint(word.forms)
+                    and (not word.splits or bare.isdisjoint(word.forms[1:]))
+                ):
+                    continue  # most words: nothing the article says of them
+                extra = done.get(w)
+                if extra is None:
+                    found: set[str] = set()
+                    for form in word.forms:
+                        if form in cues:
+                            found |= cues[form]
+                    for k, form in zip(word.splits, word.forms[1:], strict=True):
+                        if form in bare:
+                            found.add(f"db{k}")
+                    extra = done[w] = sorted(found if keep is None else found & keep.keys())
+                if extra:
+                    f.extend(extra)
         return feats
 
     def _word(self, w: str) -> _Word:
@@ -285,19 +294,44 @@ class FeatureSource:
         ]
         titles = [t for f in forms for t in self.titles.get(f, ())]
         keep = self.keep
-        mine = own + core
-        shifted = [[tag + x for x in core] for _, tag in _OFFSETS]
-        if keep is not None:
-            mine = [keep[x] for x in mine if x in keep]
-            shifted = [[keep[x] for x in xs if x in keep] for xs in shifted]
+        if keep is None:
+            mine = own + core
+            shifted_t = tuple(tuple(tag + x for x in core) for _, tag in _OFFSETS)
+        else:  # a miss is the cold path: one lookup per core feature, no shifted string built
+            mine = [k for x in own if (k := keep.get(x)) is not None]
+            shifted = ([], [], [], [])
+            core_keep = self._core_keep()
+            for x in core:
+                entry = core_keep.get(x)
+                if entry is None:
+                    continue
+                if entry[0] is not None:
+                    mine.append(entry[0])
+                for out, kept in zip(shifted, entry[1], strict=True):
+                    if kept is not None:
+                        out.append(kept)
+            shifted_t = tuple(map(tuple, shifted))
         name_like = bool(_NAME_LIKE.match(w))
-        shifted_t = tuple(map(tuple, shifted))
         word = _Word(splits, heads, titles, tuple(forms), name_like, "fn" in core, tuple(mine), shifted_t)
         if len(self._cache) >= CACHE_SIZE:  # the oldest half goes; the words of today's news stay
             for old in list(islice(self._cache, CACHE_SIZE // 2)):
                 self._cache.pop(old, None)  # another thread may have taken it already
         self._cache[w] = word
         return word
+
+    def _core_keep(self) -> dict[str, _Kept]:
+        """For each feature string ``keep`` has, alone or at a neighbour's offset: the kept string and
+        the kept string at each of _OFFSETS (None where the model has no weight), built once per
+        ``keep``. Cold words then cost one lookup per feature rather than five strings and lookups."""
+        keep = self.keep
+        assert keep is not None
+        if self._core_for is not keep:
+            table: dict[str, _Kept] = {}
+            for attribute in keep:
+                x = next((attribute[len(t) :] for _, t in _OFFSETS if attribute.startswith(t)), attribute)
+                table[x] = (keep.get(x), tuple(keep.get(tag + x) for _, tag in _OFFSETS))
+            self._core_table, self._core_for = table, keep
+        return self._core_table
 
     def knows(self, form: str) -> bool:
         """Is ``form`` (lower-cased, without prefix) a name, or the start of one, in the lists?"""
@@ -333,12 +367,18 @@ class FeatureSource:
         """Longest gazetteer names over the words (the first may carry a prefix; hyphens are skipped)."""
         n = len(lower)
         out: list[list[str]] = [[] for _ in range(n)]
+        if not any(word.heads for word in static):
+            return out
         content = [i for i in range(n) if lower[i] != "-"]
         pos = 0
         while pos < len(content):
             i = content[pos]
+            heads = static[i].heads
+            if not heads:
+                pos += 1
+                continue
             best: tuple[int, int, str] | None = None  # (words, k, tag)
-            for k, first in static[i].heads:
+            for k, first in heads:
                 longest = self.multi_len.get(first, 0)
                 for length in range(min(longest, len(content) - pos), 1, -1):
                     key = (first, *(lower[content[pos + m]] for m in range(1, length)))

@@ -248,3 +248,81 @@ def test_honorifics_and_punctuation_are_trimmed_and_trimming_ends(text, span, ex
     start = text.index(span)
     got = _trimmed(text, start, start + len(span), "person")
     assert (text[got[0] : got[1]] if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("leading", "kept"),
+    [
+        ("דוברו", False),  # a dictionary word (his spokesman): not the name
+        ("כשאמר", False),  # a verb behind its prefixes
+        ("ולרי", True),  # a first name
+        ("פרנקלין", True),  # a frequent word no dictionary knows: a name
+    ],
+)
+def test_only_a_word_that_is_no_name_is_cut_from_a_known_full_name(rules, leading, kept):
+    text = f"אחר כך {leading} רובי ריבלין הוסיף"
+    model = SpansGiven(person=f"{leading}_רובי_ריבלין")
+    (found,) = extract(rules, model, text).parts[0]
+    assert found.name == "ראובן ריבלין"
+    assert text[found.start : found.end] == (f"{leading} רובי ריבלין" if kept else "רובי ריבלין")
+
+
+def test_a_first_name_the_model_left_out_belongs_to_the_name(rules):
+    text = "בימי נשיאותו של ולרי זיסקאר-דאסטאן. אמר זיסקאר-דאסטאן, ולרי, זיסקאר-דאסטאן"
+    found = [text[m.start : m.end] for m in extract(rules, SpansGiven(person="זיסקאר-דאסטאן"), text).parts[0]]
+    # a first name right before the span joins it; a first name that is mostly a word (אמר: said) and a
+    # first name behind a comma do not
+    assert found == ["ולרי זיסקאר-דאסטאן", "זיסקאר-דאסטאן", "זיסקאר-דאסטאן"]
+
+
+def test_a_town_the_model_reads_as_an_organisation_in_a_game_is_its_team(rules):
+    # In a report of a game a town read as an organisation is its team (NEMO's ORG); a country acting
+    # is the state (a place); a town after "העיר" is the town, whatever the model read.
+    text = "באר שבע ניצחה את וושינגטון 2 1 במשחק. לבנון הודיעה. ראש העיר של באר שבע"
+    model = SpansGiven(organisation="באר_שבע וושינגטון לבנון")
+    found = [(m.type, text[m.start : m.end]) for m in extract(rules, model, text).parts[0]]
+    assert found == [
+        ("organisation", "באר שבע"),
+        ("organisation", "וושינגטון"),
+        ("place", "לבנון"),
+        ("place", "באר שבע"),
+    ]
+
+
+def test_a_town_the_model_reads_as_an_organisation_in_the_news_is_the_town(rules):
+    text = "באר שבע: שריפה פרצה בחנות"
+    (found,) = extract(rules, SpansGiven(organisation="באר_שבע"), text).parts[0]
+    assert (found.type, found.entity_id) == ("place", "place:beersheba")
+
+
+@pytest.mark.parametrize("text", ["ביקור נתניהו בקונגרס", "נתניהו נואם בקונגרס"])
+def test_a_noun_or_verb_the_model_took_in_is_cut_from_a_known_name(rules, text):
+    # "ביקור" (visit), "נואם" (is speaking) are dictionary words, no names: the span is the surname
+    model = SpansGiven(person="ביקור_נתניהו נתניהו_נואם")
+    (found,) = extract(rules, model, text).parts[0]
+    assert (text[found.start : found.end], found.name) == ("נתניהו", "בנימין נתניהו")
+
+
+def test_a_first_name_before_a_known_surname_is_not_cut(rules):
+    text = "אמר יעקב לוי אתמול"
+    (found,) = extract(rules, SpansGiven(person="יעקב_לוי"), text).parts[0]
+    assert text[found.start : found.end] == "יעקב לוי"  # someone else than דוד לוי, and whole
+
+
+def test_a_homograph_the_model_reads_as_its_type_is_the_known_entity(rules):
+    # "גולן" is a weak alias (a first name too): the model's reading as a place is the support
+    text = 'פצמ"רים נפלו בגולן'
+    (found,) = extract(rules, SpansGiven(place="גולן"), text).parts[0]
+    assert (found.entity_id, found.name) == ("place:golan", "רמת הגולן")
+
+
+def test_a_ministry_named_without_its_office_word_is_the_ministry(rules):
+    text = "שר הביטחון אמר כי הביטחון יקצץ"
+    found = extract(rules, SpansGiven(organisation="הביטחון"), text).parts[0]
+    assert [m.entity_id for m in found] == ["organisation:mod-israel", "organisation:mod-israel"]
+
+
+def test_a_name_the_model_cut_short_is_the_gazetteer_name_whole(rules):
+    text = "פגיעה ישירה בבית בבאר שבע"
+    found = extract(rules, SpansGiven(place="באר"), text, union={"place"}).parts[0]
+    assert [(text[m.start : m.end], m.entity_id) for m in found] == [("באר שבע", "place:beersheba")]

@@ -119,3 +119,33 @@ def test_the_word_cache_drops_its_oldest_half_when_full(monkeypatch):
 def test_a_source_without_the_dictionary_the_model_needs_is_refused():
     with pytest.raises(ValueError, match="dictionary"):
         NerModel(MODEL_PATH, source=FeatureSource.load())
+
+
+def test_the_bucketed_lexicon_finds_every_form_a_whole_bisect_finds(tmp_path):
+    """The bucket index only narrows the bisect: every form is found, in buckets at both ends of
+    the hash range too (hashes are signed), and a form it lacks is not."""
+    forms = [f"מילה{i}" for i in range(5000)]
+    dic = tmp_path / "he.dic"
+    dic.write_text(f"{len(forms)}\n" + "".join(f"{w}/{'ab'[i % 2]}\n" for i, w in enumerate(forms)), "utf-8")
+    lexicon = Lexicon.load(dic)
+    assert [lexicon.flag(w) for w in forms] == ["ab"[i % 2] for i in range(len(forms))]
+    assert not any(lexicon.flag(f"אחר{i}") for i in range(5000))
+    assert min(map(hash, forms)) < 0 < max(map(hash, forms))
+
+
+def test_a_cold_word_gets_the_features_a_filtered_unfiltered_word_gets(model, source):
+    """The ``keep`` table (one lookup per feature on a cache miss) gives a new word exactly the
+    unfiltered features the model weighs, at its own place and its neighbours'."""
+    keep = model.source.keep
+    for w in ("ולסילבר", "נתניהו", "בירושלים", "אמר", 'צה"ל', "-"):
+        cold, full = model.source._word(w), source._word(w)
+        assert cold.mine == tuple(x for x in full.mine if x in keep)
+        assert cold.shifted == tuple(tuple(x for x in xs if x in keep) for xs in full.shifted)
+
+
+def test_article_features_skip_no_word_that_has_some(model, source):
+    """Words with nothing the article says of them are skipped fast; the rest keep theirs."""
+    parts = [["אמר", "השר", "יוחנן", "הרטמייר"], ["לדברי", "שהרטמייר", ",", "הרטמייר", "אמר"]]
+    feats = source.document(parts)
+    assert "db1" in feats[1][1] and {"d:fn-1", "d:say+1"} <= set(feats[1][3])
+    assert not any(f.startswith(("d:", "db")) for f in feats[1][0] + feats[1][2] + feats[0][0])
