@@ -16,7 +16,6 @@ data is absent (a fresh machine has no ../shared).
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import json
 import os
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from service.entities.ner import MODEL_PATH, TYPES, NerModel, decode, refine_prefixes, tag  # noqa: E402
 from service.entities.ner_features import CLUSTERS_FILE, FeatureSource, tokenize  # noqa: E402
 from service.entities.ner_lexicon import Lexicon  # noqa: E402
+from service.entities.tagging import forward_map  # noqa: E402
 from service.normalize import normalize  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "entities_nemo_train_dev.jsonl"
@@ -57,19 +57,6 @@ class Sentence:
     labels: list[str]
     gold: set[tuple[int, int, str]]  # (start, end, person|place|organisation) in ``text``
     items: pycrfsuite.ItemSequence | None = None
-
-
-def forward_map(original: str, normalised: str) -> list[int]:
-    """For each offset of ``original``, the offset of the same character in ``normalised``."""
-    if original == normalised:
-        return list(range(len(original) + 1))
-    out = [0] * (len(original) + 1)
-    matcher = difflib.SequenceMatcher(None, original, normalised, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(i2 - i1):
-            out[i1 + k] = j1 + (k if op == "equal" else min(k, max(0, j2 - j1 - 1)))
-    out[len(original)] = len(normalised)
-    return out
 
 
 def labels_for(spans: list[tuple[int, int]], entities: list[tuple[int, int, str]]) -> list[str]:

@@ -118,12 +118,28 @@ def _align(original: str, normalised: str) -> list[int] | None:
 
 
 def _diff_map(original: str, normalised: str) -> list[int]:
-    mapping = [0] * (len(normalised) + 1)
+    return _opcode_map(original, normalised, forward=False)
+
+
+def forward_map(original: str, normalised: str) -> list[int]:
+    """For each offset of ``original`` (and its length), the offset of the same character in
+    ``normalised``: ``offset_map``'s other direction (training maps gold spans onto normalised text)."""
+    if original == normalised:
+        return list(range(len(original) + 1))
+    return _opcode_map(original, normalised, forward=True)
+
+
+def _opcode_map(original: str, normalised: str, forward: bool) -> list[int]:
+    """difflib's alignment as an offset table, from ``normalised`` to ``original`` or, ``forward``,
+    the other way; inside a replaced run each character maps to the same place or the run's last."""
+    source, target = (original, normalised) if forward else (normalised, original)
+    mapping = [0] * (len(source) + 1)
     matcher = difflib.SequenceMatcher(None, original, normalised, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(j2 - j1):
-            mapping[j1 + k] = i1 + (k if op == "equal" else min(k, max(0, i2 - i1 - 1)))
-    mapping[len(normalised)] = len(original)
+        s1, s2, t1, t2 = (i1, i2, j1, j2) if forward else (j1, j2, i1, i2)
+        for k in range(s2 - s1):
+            mapping[s1 + k] = t1 + (k if op == "equal" else min(k, max(0, t2 - t1 - 1)))
+    mapping[len(source)] = len(target)
     return mapping
 
 
