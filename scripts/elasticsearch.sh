@@ -3,6 +3,7 @@
 #
 #   scripts/elasticsearch.sh install   download (Maven Central), verify, unpack; install hunspell-he and
 #                                      hspell and generate the lemma dictionary (scripts/build_lemma_dictionary.py)
+#   scripts/elasticsearch.sh dictionary  install hunspell-he only (the NER model reads it: service/entities/ner_lexicon.py)
 #   scripts/elasticsearch.sh start     install if needed, start on 127.0.0.1:$ES_PORT, wait for health
 #   scripts/elasticsearch.sh stop      stop the node started for $ES_PORT (no-op when stopped)
 #   scripts/elasticsearch.sh status    exit 0 when the node answers, 3 when it does not
@@ -296,6 +297,7 @@ status() {
 resolve_cache
 case "${1:-}" in
   install) install ;;
+  dictionary) ensure_hunspell ;;
   start) start ;;
   stop) stop ;;
   status) status ;;

@@ -18,6 +18,8 @@ answers() { curl -fsS -m 3 ${ES_USERNAME:+-u "$ES_USERNAME:${ES_PASSWORD:-}"} "$
 
 if [ -n "${ES_URL:-}" ] && answers "$ES_URL"; then
   echo "run.sh: using Elasticsearch at $ES_URL" >&2
+  # The indexer's NER model reads Debian's Hebrew dictionary (a local node's install brings it).
+  [ "${ENTITY_EXTRACTOR:-model}" = "gazetteer" ] || [ -n "${NER_DICTIONARY:-}" ] || scripts/elasticsearch.sh dictionary
 else
   local_url="http://127.0.0.1:${ES_PORT:-9200}"
   if [ -n "${ES_URL:-}" ] && [ "${ES_URL%/}" != "$local_url" ]; then
