@@ -177,7 +177,7 @@ def _filters(req: SearchRequest, without: str | None = None) -> list[dict[str, A
         if req.date_to:
             rng["lte"] = req.date_to.isoformat()
         out.append({"range": {"published_at": rng}})
-    out += [{"terms": {f"entities.{t}": list(ids)}} for t, ids in req.entities if t != without]
+    out += [{"terms": {"entity_ids": list(ids)}} for t, ids in req.entities if t != without]
     return out
 
 
