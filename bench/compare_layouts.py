@@ -213,13 +213,13 @@ def _sort(req: SearchRequest) -> list[Any]:
     return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
 
 
-def articles_body(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
-    q = req.query
-    fields = ["title^0.5", "lead", "body", "caption"]
-    must: list[dict[str, Any]] = [_word(w, fields) for w in content_words(q)]
-    must += [{"multi_match": {"query": p, "type": "phrase", "fields": fields}} for p in q.phrases]
-    body: dict[str, Any] = {
-        "query": {"bool": {"must": must or [{"match_all": {}}]}},
+def _article_search(
+    req: SearchRequest, bounds: tuple[date, date] | None, query: dict[str, Any]
+) -> dict[str, Any]:
+    """What both candidates' searches share: one hit per article document, so the filters, facets,
+    histogram and total need no collapse and count exactly."""
+    return {
+        "query": query,
         "post_filter": {"bool": {"filter": _filters(req)}},
         "sort": _sort(req),
         "size": req.size,
@@ -227,6 +227,14 @@ def articles_body(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[
         "_source": ["article_id", "display_title", "published_at", "entities"],
         "aggs": _aggs(req, bounds),
     }
+
+
+def articles_body(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
+    q = req.query
+    fields = ["title^0.5", "lead", "body", "caption"]
+    must: list[dict[str, Any]] = [_word(w, fields) for w in content_words(q)]
+    must += [{"multi_match": {"query": p, "type": "phrase", "fields": fields}} for p in q.phrases]
+    body = _article_search(req, bounds, {"bool": {"must": must or [{"match_all": {}}]}})
     if not q.empty:
         body["highlight"] = {
             **HIGHLIGHT,
@@ -269,15 +277,7 @@ def nested_body(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[st
         }
     else:
         query = {"match_all": {}}
-    return {
-        "query": query,
-        "post_filter": {"bool": {"filter": _filters(req)}},
-        "sort": _sort(req),
-        "size": req.size,
-        "track_total_hits": True,
-        "_source": ["article_id", "display_title", "published_at", "entities"],
-        "aggs": _aggs(req, bounds),
-    }
+    return _article_search(req, bounds, query)
 
 
 # -- timing ---------------------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ def names(extractor, *texts: str) -> set[str]:
     return {name for _, _, name in mentions(extractor, *texts)}
 
 
+def people(extractor, *texts: str) -> set[str]:
+    """The canonical names of the people the texts (one article) mention."""
+    return {name for _, t, name in mentions(extractor, *texts) if t == "person"}
+
+
 @pytest.mark.parametrize(
     ("text", "not_a_mention_of"),
     [
@@ -79,29 +84,21 @@ def test_a_country_after_with_is_still_a_place(extractor):
     ],
 )
 def test_bush_is_one_person_under_both_names(extractor, texts):
-    people = {name for _, t, name in mentions(extractor, *texts) if t == "person"}
-    assert people == {"ג'ורג' וו. בוש"}
+    assert people(extractor, *texts) == {"ג'ורג' וו. בוש"}
 
 
 def test_kerry_is_one_person_under_both_names(extractor):
-    people = {
-        name
-        for _, t, name in mentions(extractor, "מזכיר המדינה ג'ון קרי הגיע לירושלים.", "קרי נפגש עם אבו מאזן.")
-        if t == "person"
+    assert people(extractor, "מזכיר המדינה ג'ון קרי הגיע לירושלים.", "קרי נפגש עם אבו מאזן.") == {
+        "ג'ון קרי",
+        "מחמוד עבאס",
     }
-    assert people == {"ג'ון קרי", "מחמוד עבאס"}
 
 
 def test_kerry_alone_is_john_kerry_for_the_model():
     """With no full name in the article, the model's reading of "קרי" as a person is the homograph's
     support: the facet shows ג'ון קרי, not a second person called קרי."""
     model = make_extractor(Settings(entity_extractor="model"))
-    people = {
-        name
-        for _, t, name in mentions(model, "מזכיר המדינה האמריקאי קרי אמר כי השיחות יימשכו.")
-        if t == "person"
-    }
-    assert people == {"ג'ון קרי"}
+    assert people(model, "מזכיר המדינה האמריקאי קרי אמר כי השיחות יימשכו.") == {"ג'ון קרי"}
 
 
 @pytest.mark.parametrize(
@@ -112,18 +109,12 @@ def test_kerry_alone_is_john_kerry_for_the_model():
     ],
 )
 def test_rothschild_the_benefactor_is_one_person(extractor, texts):
-    people = {name for _, t, name in mentions(extractor, *texts) if t == "person"}
-    assert people == {"אדמונד דה רוטשילד"}
+    assert people(extractor, *texts) == {"אדמונד דה רוטשילד"}
 
 
 def test_the_old_spellings_of_rothschild_are_one_entity(extractor):
     """ראטהשילד and ראטשילד of the 19th-century press, and רוטשילד: one facet value, not three."""
-    people = {
-        name
-        for _, t, name in mentions(extractor, "הברון ראטהשילד שלח כסף.", "הבאראן ראטשילד שלח פקידים.")
-        if t == "person"
-    }
-    assert people == {"רוטשילד"}
+    assert people(extractor, "הברון ראטהשילד שלח כסף.", "הבאראן ראטשילד שלח פקידים.") == {"רוטשילד"}
 
 
 def test_rothschild_boulevard_stays_a_place(extractor):
