@@ -28,6 +28,7 @@ import benchlib
 from benchlib import DEFAULT_SEED, RssSampler, bench_alias, fmt_int, index_stats, mib
 from gen_corpus import corpus_meta, ensure_corpus
 
+from service.es import load_index_definition, mapping_version
 from service.indexing.loader import load
 from service.indexing.pipeline import Pipeline
 
@@ -45,11 +46,15 @@ class Build:
 
 
 def existing_build(es: Any, alias: str, parts: int) -> Build | None:
-    """The complete index behind ``alias``, or None."""
+    """The complete index behind ``alias`` in this mapping version, or None."""
     if not es.indices.exists_alias(name=alias):
         return None
     index = next(iter(es.indices.get_alias(name=alias).body))
-    if es.count(index=alias, query={"term": {"doc_type": "part"}})["count"] != parts:
+    meta = es.indices.get_mapping(index=index).body[index]["mappings"].get("_meta", {})
+    if meta.get("version") != mapping_version(load_index_definition()):
+        return None
+    nested = {"parts": {"nested": {"path": "parts"}}}
+    if es.search(index=alias, size=0, aggs=nested)["aggregations"]["parts"]["doc_count"] != parts:
         return None
     docs, size, segments = index_stats(es, index)
     return Build(alias, index, parts, docs, None, size, segments)
@@ -82,7 +87,7 @@ def ensure_bench_index(
     done = [0]
 
     def progress(n: int) -> None:
-        if n - done[0] >= 100_000:
+        if n - done[0] >= 10_000:
             done[0] = n
             print(f"  {n:,} documents, {time.perf_counter() - started:,.0f} s", flush=True)
 

@@ -366,8 +366,8 @@ def bench_main(es: Any, args: argparse.Namespace, command: str) -> int:
     parts = main_meta["parts"]
     lines = [
         f"- Corpus: `bench/gen_corpus.py --seed {args.seed}`: {parts:,} parts "
-        f"({main_meta['articles']:,} articles, {parts + main_meta['articles']:,} documents with "
-        f"the article documents); sweep corpus {sweep_meta['parts']:,} parts",
+        f"({main_meta['articles']:,} articles, one document each); "
+        f"sweep corpus {sweep_meta['parts']:,} parts",
         f"- Rounds: {args.runs}, variants interleaved in each; ratios are per round, then the median. "
         f"Load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
         "(other work shares the machine)",

@@ -7,7 +7,7 @@ person under two names, a word tagged as a name). This script makes that review 
 same seed picks the same articles from several sources and periods of ``../shared/data/corpus``
 (headlines of seven sites 2014-2015, Haaretz treebank articles, Geektime paragraphs, 19th-century
 newspapers), indexes them with the extractor ``ENTITY_EXTRACTOR`` names (the model by default here)
-through the indexer's own ``article_documents``, and prints the facets (terms aggregations on
+through the indexer's own ``article_document``, and prints the facets (terms aggregations on
 ``entities.<type>`` over article documents) and the mentions for a person to judge.
 
 Usage (from the project root)::
@@ -97,7 +97,7 @@ def index_and_collect(es: Any, docs: list[dict[str, Any]], extractor: Any) -> li
     from elasticsearch import helpers
 
     from service.es import load_index_definition
-    from service.indexing.documents import article_documents
+    from service.indexing.documents import article_document
     from service.indexing.extraction import extract_entities
     from service.ingest.sources import article_from_record
 
@@ -115,9 +115,7 @@ def index_and_collect(es: Any, docs: list[dict[str, Any]], extractor: Any) -> li
         entities = extract_entities(article, extractor)
         for part, found in zip(article.parts, entities.parts, strict=True):
             mentions += [(article.id, part.normalized, m) for m in found if m.type != "credit"]
-        for action in article_documents(article, entities):
-            action["_index"] = INDEX
-            actions.append(action)
+        actions.append({**article_document(article, entities), "_index": INDEX})
     helpers.bulk(es, actions, chunk_size=500, refresh="wait_for")
     return mentions
 
@@ -126,7 +124,6 @@ def top_values(es: Any, entity_type: str, size: int) -> list[tuple[str, int]]:
     body = es.search(
         index=INDEX,
         size=0,
-        query={"term": {"doc_type": "article"}},
         aggs={"top": {"terms": {"field": f"entities.{entity_type}", "size": size}}},
     ).body
     return [(b["key"], b["doc_count"]) for b in body["aggregations"]["top"]["buckets"]]

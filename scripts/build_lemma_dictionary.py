@@ -50,7 +50,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import acronyms  # scripts/acronyms.py: stdlib only, like this script
 
-# Part of index_mappings/parts.json's _meta (tests/test_lemma_dictionary.py checks it): change it whenever
+# Part of index_mappings/articles.json's _meta (tests/test_lemma_dictionary.py checks it): change it whenever
 # the output changes for the same packages, and bump the mapping version, so that old indices are rebuilt.
 GENERATOR_VERSION = 7
 LEMMA_MARK = "@"  # lemma tokens are told apart from forms (service/search/spelling.py skips them)

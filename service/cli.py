@@ -122,8 +122,6 @@ def index_command(paths: tuple[Path, ...], sample: bool, allow_undated: bool, wo
         sys.exit(2)
     for failure in summary.failed:
         say(f"rejected by Elasticsearch {failure}")
-    if summary.removed:
-        say(f"removed {summary.removed} parts that updated articles no longer have")
     loaded(summary, summary.rejected + len(summary.failed))
     sys.exit(1 if summary.rejected + len(summary.failed) else 0)
 
@@ -133,7 +131,7 @@ def index_command(paths: tuple[Path, ...], sample: bool, allow_undated: bool, wo
 @_unreachable_is_a_message
 @click.argument("article_ids", nargs=-1, required=True)
 def delete_command(article_ids: tuple[str, ...]) -> None:
-    """Remove articles (a retraction, a legal takedown) with all their parts from the live alias.
+    """Remove articles (a retraction, a legal takedown) from the live alias.
     Exit 1 when an id is not in the index."""
     from service.es import get_es, get_settings
     from service.indexing.report import say
@@ -141,7 +139,7 @@ def delete_command(article_ids: tuple[str, ...]) -> None:
 
     found = delete_articles(get_es(), get_settings().es_index, article_ids)
     for article_id, documents in found.items():
-        say(f"deleted {article_id} ({documents} documents)" if documents else f"not found: {article_id}")
+        say(f"deleted {article_id}" if documents else f"not found: {article_id}")
     sys.exit(0 if all(found.values()) else 1)
 
 
@@ -194,8 +192,6 @@ def _say_swapped(alias: str, result) -> None:
     )
     if result.replayed:
         say(f"replayed {result.replayed} articles written or deleted during the reindex")
-    if result.summary.removed:
-        say(f"removed {result.summary.removed} parts of earlier versions of repeated ids")
 
 
 @click.command("entities")

@@ -41,6 +41,11 @@ class Settings:
     # finds the people no list knows (person F1 0.75 against 0.58 on NEMO text no list was tuned on),
     # or the gazetteer and its rules alone: twice the indexing rate, for bulk loads (docs/benchmarks.md).
     entity_extractor: str = "model"
+    # Searches ask the node's shard request cache for their counts and hits (``request_cache``):
+    # the home page and popular queries repeat, and the node drops the entries at each refresh
+    # that changed the index, so a cached answer is never stale. Off (SEARCH_REQUEST_CACHE=0) for
+    # benchmarks that time a query's own cost.
+    request_cache: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +59,7 @@ class Settings:
             es_ca_certs=env.get("ES_CA_CERTS", ""),
             es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
             entity_extractor=_choice(env, "ENTITY_EXTRACTOR", ENTITY_EXTRACTORS),
+            request_cache=_choice(env, "SEARCH_REQUEST_CACHE", ("1", "0")) == "1",
         )
 
     @property

@@ -39,13 +39,15 @@ def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
-def search_context() -> tuple[Any, Any]:
-    """What every search of the application shares: the index's date extent (cached) and the
-    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them."""
-    return current_app.extensions["date_extent"], current_app.extensions["name_variants"]
+def search_context() -> tuple[Any, Any, bool]:
+    """What every search of the application shares: the index's date extent (cached), the
+    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them, and
+    whether to use the node's request cache (``Settings.request_cache``)."""
+    extensions = current_app.extensions
+    return extensions["date_extent"], extensions["name_variants"], get_settings().request_cache
 
 
-def load_index_definition(name: str = "parts") -> dict[str, Any]:
+def load_index_definition(name: str = "articles") -> dict[str, Any]:
     """The settings and mappings of an index, from ``index_mappings/`` (their only source)."""
     with open(MAPPINGS_DIR / f"{name}.json", encoding="utf-8") as f:
         return json.load(f)

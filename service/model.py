@@ -14,7 +14,7 @@ from service.normalize import normalize
 
 PartKind = Literal["title", "lead", "body", "caption"]
 
-# The facet types of the index (index_mappings/parts.json ``entities.<type>``): what the write side
+# The facet types of the index (index_mappings/articles.json ``entities.<type>``): what the write side
 # fills and the read side counts, defined here once so that both agree.
 ENTITY_TYPES = ("person", "place", "organisation", "credit")
 
@@ -28,6 +28,12 @@ def split_facet_value(value: str) -> tuple[str, str]:
     """``"person:x|Name"`` → ``("person:x", "Name")``."""
     entity_id, _, name = value.partition("|")
     return entity_id, name
+
+
+def part_id(article_id: str, position: int) -> str:
+    """A part's id in the API, ``<article id>#<position>``: article ids have no ``#``
+    (schemas/article.schema.json), so it names one part of one article."""
+    return f"{article_id}#{position}"
 
 
 # Publication dates outside this range are refused at ingest, and by the query parser: a date

@@ -59,10 +59,6 @@ _FACET_VALUE = {
         **_REF,
         "count": {"type": "integer"},
         "selected": {"type": "boolean"},
-        "approximate": {
-            "type": "boolean",
-            "description": "The count is estimated from the query's best-matching parts (broad text queries)",
-        },
     },
 }
 _SEARCH_RESULT = {
@@ -155,10 +151,8 @@ _ARTICLE = _object(
         "parts": {
             "type": "array",
             "items": {"type": "object"},
-            "description": "Every part in order, up to 10,000 (parts_truncated says when there are more)",
+            "description": "Every part in order",
         },
-        "parts_total": {"type": "integer", "description": "Parts the article has in the index"},
-        "parts_truncated": {"type": "boolean", "description": "True when parts holds fewer than parts_total"},
         "related": {
             "type": "array",
             "description": "Other articles on the same subject, best first",

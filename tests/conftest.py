@@ -158,7 +158,7 @@ def make_outdated(es: Elasticsearch):
     def make(alias: str) -> str:
         old = copy.deepcopy(load_index_definition())
         old["mappings"]["_meta"]["version"] -= 1
-        del old["mappings"]["properties"]["doc_type"]
+        del old["mappings"]["properties"]["title_terms"]
         name = create_index(es, alias, old)
         es.indices.put_alias(index=name, name=alias)
         return name

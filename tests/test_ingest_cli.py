@@ -3,7 +3,10 @@
 import json
 import shutil
 
+from tests.indexing.stored import part_texts
 from tests.project import SAMPLES
+
+SAMPLE_PARTS = 16  # the sample article's title, lead, 9 sections and 5 captions
 
 
 def test_ingest_prints_one_article_per_line(cli_for):
@@ -35,12 +38,13 @@ def test_index_twice_leaves_the_same_document_count(es, cli_for, make_alias, tmp
     runner = cli_for(alias)
     first = runner.invoke(args=["index", str(SAMPLES)])
     assert first.exit_code == 0, first.stderr
-    count = es.count(index=alias)["count"]
-    assert count == 17  # the article, and its title, lead, 9 sections and 5 captions
+    (hit,) = es.search(index=alias, query={"match_all": {}})["hits"]["hits"]  # one document per article
+    assert len(part_texts(es, alias, hit["_id"])) == SAMPLE_PARTS
     second = runner.invoke(args=["index", "--sample"])
     assert second.exit_code == 0, second.stderr
     es.indices.refresh(index=alias)
-    assert es.count(index=alias)["count"] == count
+    assert es.count(index=alias)["count"] == 1
+    assert len(part_texts(es, alias, hit["_id"])) == SAMPLE_PARTS  # replaced, not doubled
 
 
 def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, cli_for, make_alias, tmp_path):
@@ -51,16 +55,25 @@ def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, cli_f
     result = cli_for(alias).invoke(args=["index", str(tmp_path)])
     assert result.exit_code == 1
     assert "empty.txt: empty file" in result.stderr
-    assert "read 2, indexed 1 articles (17 documents), rejected 1" in result.stderr
-    assert es.count(index=alias)["count"] == 17
+    assert "read 2, indexed 1 articles (1 documents), rejected 1" in result.stderr
+    (hit,) = es.search(index=alias, query={"match_all": {}})["hits"]["hits"]
+    assert len(part_texts(es, alias, hit["_id"])) == SAMPLE_PARTS
 
 
 def test_indexed_caption_carries_people_and_agencies(es, cli_for, make_alias):
     alias = make_alias()
     cli_for(alias).invoke(args=["index", "--sample"])
-    hits = es.search(index=alias, query={"term": {"credit_people": "עמוס בן גרשום"}})["hits"]["hits"]
-    assert len(hits) == 2
-    assert all(h["_source"]["credit_agencies"] == ['לע"מ'] for h in hits)
+    query = {
+        "nested": {
+            "path": "parts",
+            "query": {"term": {"parts.credit_people": "עמוס בן גרשום"}},
+            "inner_hits": {"size": 10},
+        }
+    }
+    (article,) = es.search(index=alias, query=query)["hits"]["hits"]
+    captions = [h["_source"] for h in article["inner_hits"]["parts"]["hits"]["hits"]]
+    assert len(captions) == 2
+    assert all(c["kind"] == "caption" and c["credit_agencies"] == ['לע"מ'] for c in captions)
 
 
 def test_index_into_an_outdated_index_says_to_reindex_and_reindex_fixes_it(
@@ -79,4 +92,5 @@ def test_index_into_an_outdated_index_says_to_reindex_and_reindex_fixes_it(
     again = runner.invoke(args=["index", "--sample"])
     assert again.exit_code == 0, again.stderr
     es.indices.refresh(index=alias)
-    assert es.count(index=alias)["count"] == 17
+    (hit,) = es.search(index=alias, query={"match_all": {}})["hits"]["hits"]
+    assert len(part_texts(es, alias, hit["_id"])) == SAMPLE_PARTS

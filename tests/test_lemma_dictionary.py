@@ -79,7 +79,7 @@ def test_reading_entries_have_no_flags_and_leave_out_the_forms_that_stand_for_th
 
 
 def test_the_generator_version_is_in_the_mapping():
-    mapping = json.loads((ROOT / "index_mappings" / "parts.json").read_text(encoding="utf-8"))
+    mapping = json.loads((ROOT / "index_mappings" / "articles.json").read_text(encoding="utf-8"))
     meta = mapping["mappings"]["_meta"]
     assert meta["lemma_dictionary"] == build_lemma_dictionary.GENERATOR_VERSION
 

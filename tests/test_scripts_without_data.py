@@ -29,7 +29,6 @@ SCRIPTS = [
     ["bench_build.py", "--parts", "1000"],
     ["bench_query.py"],
     ["bench_load.py"],
-    ["compare_layouts.py"],
     ["snapshot_api.py", "--check", "docs/api-snapshot.sha256"],
 ]
 NOT_SCRIPTS = {"benchlib.py": "the shared library", "loadgen.py": "bench_load's second process"}

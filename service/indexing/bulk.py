@@ -1,8 +1,8 @@
 """Send bulk actions with the client's bulk helper and count what was stored.
 
 A document the node refuses is reported, not fatal; an error that every document would meet (a full
-disk's block) stops the run at once with what was stored. After the load, the parts that updated
-articles no longer have are removed (``writes.remove_stale_parts``).
+disk's block) stops the run at once with what was stored. An article is one document
+(``documents.article_document``): a new version replaces the old one whole, parts and all.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Any
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, helpers
 
-from service.indexing.documents import article_id_of
-from service.indexing.writes import BULK_TIMEOUT_SECONDS, ReindexFollower, remove_stale_parts
+from service.indexing.writes import BULK_TIMEOUT_SECONDS, ReindexFollower
 
 # Errors that concern the node or the index, not the document: the next document fails the same.
 NODE_WIDE_ERRORS = ("cluster_block_exception", "index_not_found_exception", "unavailable_shards_exception")
@@ -25,10 +24,9 @@ NODE_WIDE_ERRORS = ("cluster_block_exception", "index_not_found_exception", "una
 @dataclass
 class IndexSummary:
     articles: int = 0
-    documents: int = 0  # one article document plus one per part
+    documents: int = 0  # documents stored: one per article (a repeated id counts each time)
     created: int = 0  # of those, new documents (the rest replaced one with the same id)
     failed: list[str] = field(default_factory=list)  # documents Elasticsearch refused, with why
-    removed: int = 0  # parts that updated articles no longer have, deleted
     seconds: float = 0.0
     stopped: str = ""  # why the node stopped taking writes (full disk...); empty when it did not
     stored_articles: int = 0  # articles whose every document was stored
@@ -44,26 +42,6 @@ class WriteStopped(RuntimeError):
     def __init__(self, reason: str, summary: IndexSummary) -> None:
         super().__init__(reason)
         self.summary = summary
-
-
-@dataclass
-class PartTracker:
-    """The part count of each article's last version in a stream of actions, and the articles
-    that came more than once (a file with a repeated id): their earlier version's extra parts
-    must go, as in the incremental path."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    repeated: set[str] = field(default_factory=set)
-
-    def track(self, actions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for action in actions:
-            if action.get("doc_type") == "article":
-                if action["_id"] in self.counts:
-                    self.repeated.add(action["_id"])
-                self.counts[action["_id"]] = 0
-            elif action.get("doc_type") == "part":
-                self.counts[action["article_id"]] = self.counts.get(action["article_id"], 0) + 1
-            yield action
 
 
 def _until(actions: Iterable[dict[str, Any]], halted: list[str]) -> Iterator[dict[str, Any]]:
@@ -102,7 +80,7 @@ class _Tally:
         self.chunk_size, self.follower, self.on_batch = chunk_size, follower, on_batch
         self.summary = IndexSummary()
         self.halted: list[str] = []
-        self.pending: dict[str, int] = {}  # article id → documents stored so far
+        self.stored: set[str] = set()  # article ids
         self.written: list[str] = []
         self.failed_articles: set[str] = set()
 
@@ -128,12 +106,11 @@ class _Tally:
             summary.documents += 1
             if op.get("result") == "created":
                 summary.created += 1
-            owner = article_id_of(doc_id)
-            self.pending[owner] = self.pending.get(owner, 0) + 1
-            self.written.append(owner)
+            self.stored.add(doc_id)
+            self.written.append(doc_id)
         else:
             summary.failed.append(f"{doc_id}: {op.get('error')}")
-            self.failed_articles.add(article_id_of(doc_id))
+            self.failed_articles.add(doc_id)
             if not self.halted and (reason := _stop_reason(op.get("error"))):
                 summary.stopped = reason  # the results of the chunk in flight still count
                 self.halted.append(reason)
@@ -145,12 +122,9 @@ class _Tally:
             if self.on_batch:
                 self.on_batch(done)
 
-    def stored_articles(self, tracker: PartTracker) -> int:
-        return sum(
-            1
-            for a, n in self.pending.items()
-            if a not in self.failed_articles and n == tracker.counts.get(a, -1) + 1
-        )
+    def stored_articles(self) -> int:
+        """Articles stored, less those whose other version (a repeated id) was refused."""
+        return len(self.stored - self.failed_articles)
 
 
 def bulk_load(
@@ -168,13 +142,11 @@ def bulk_load(
 ) -> IndexSummary:
     """Send ``actions`` (``streaming_bulk``, or ``parallel_bulk`` with ``threads`` > 1 requests in
     flight); see the module docstring. ``articles`` tells how many articles the actions held.
-    Articles that came twice lose their first version's extra parts; with ``incremental``
-    (writing to a live alias) every article does, and a running reindex follows."""
+    With ``incremental`` (writing to a live alias) a running reindex follows the writes."""
     es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)  # the app's client is tuned for searches
-    tracker = PartTracker()
     follower = ReindexFollower(es, index) if incremental else None
     tally = _Tally(chunk_size, follower, on_batch)
-    stream: Iterable[dict[str, Any]] = _until(tracker.track(actions), tally.halted)
+    stream: Iterable[dict[str, Any]] = _until(actions, tally.halted)
     options: dict[str, Any] = {}
     if follower is not None:
         stream = follower.mirrored(stream, chunk_size)
@@ -184,15 +156,11 @@ def bulk_load(
     summary = tally.summary
     summary.failed = (early_failures or []) + summary.failed
     summary.articles = articles() if articles else 0
-    summary.stored_articles = tally.stored_articles(tracker)
+    summary.stored_articles = tally.stored_articles()
     if summary.stopped:
         summary.seconds = time.perf_counter() - started
         raise WriteStopped(summary.stopped, summary)
-    stale = tracker.counts if incremental else {a: tracker.counts[a] for a in tracker.repeated}
-    if refresh or stale:
-        es.indices.refresh(index=index)  # an article indexed twice in a second must be seen too
-    summary.removed = remove_stale_parts(es, index, stale, follower=follower)
-    if summary.removed and refresh:
-        es.indices.refresh(index=index)  # searchable state means without the removed parts
+    if refresh:
+        es.indices.refresh(index=index)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -1,8 +1,8 @@
-"""An article and its entities → the documents of the index (``index_mappings/parts.json``).
+"""An article and its entities → its document in the index (``index_mappings/articles.json``).
 
-One ``article`` document per article (the union of its entities with mention counts, for facet
-counts by article) and one ``part`` document per title, lead, section and caption, carrying its
-article's fields and entities so that every filter applies to whole articles.
+One document per article: its fields, the union of its entities (for filters, facets and the entity
+page) and its parts (title, lead, sections, captions) as nested documents, each with a copy of the
+title so that a query's words can all be found in one part or the title.
 """
 
 from __future__ import annotations
@@ -14,22 +14,7 @@ from service.entities.extractor import ArticleEntities
 from service.model import ENTITY_TYPES, Article, facet_value
 from service.normalize import normalize
 
-# Part ids are ``<article id>#<position>``. Article ids are restricted to ARTICLE_ID (no ``#``,
-# schemas/article.schema.json), so a part id can never equal an article id (an explicit id
-# ``story-7-2`` once overwrote part 2 of ``story-7``).
-PART_SEPARATOR = "#"
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
-
-
-def part_id(article_id: str, position: int) -> str:
-    return f"{article_id}{PART_SEPARATOR}{position}"
-
-
-def article_id_of(doc_id: str) -> str:
-    """The article a document id belongs to (itself for an article document)."""
-    return doc_id.split(PART_SEPARATOR, 1)[0]
-
-
 _WORD = re.compile(r"\w[\w\"']*\w")
 
 
@@ -48,36 +33,18 @@ def _facet_values(mentions) -> dict[str, list[str]]:
 
 
 class BadArticleId(ValueError):
-    """An id outside ARTICLE_ID: its part ids could collide with another article's id."""
+    """An id outside ARTICLE_ID (the schema's): the API's part ids ``<article>#<n>`` would be ambiguous."""
 
 
-def _article_document(article: Article, entities: ArticleEntities, common: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "_id": article.id,
-        "doc_type": "article",
-        **common,
-        "display_lead": article.lead or None,
-        "title_terms": title_terms(article),
-        "entity_counts": [
-            {"id": e.id, "type": e.type, "name": e.name, "count": e.count} for e in entities.totals()
-        ],
-        "entity_mentions": [{"id": e.id, "count": e.count} for e in entities.totals()],
-    }
-
-
-def _part_documents(
-    article: Article, entities: ArticleEntities, common: dict[str, Any]
-) -> list[dict[str, Any]]:
-    docs = []
+def _parts(article: Article, entities: ArticleEntities, title: str) -> list[dict[str, Any]]:
+    parts = []
     for position, (part, mentions) in enumerate(zip(article.parts, entities.parts, strict=True)):
         credit = part.credit
-        docs.append(
+        parts.append(
             {
-                "_id": part_id(article.id, position),
-                "doc_type": "part",
-                **common,
                 "kind": part.kind,
                 "position": position,
+                "title": title,
                 "heading": normalize(part.heading) or None,
                 "display_heading": part.heading or None,
                 "text": part.normalized,
@@ -88,26 +55,30 @@ def _part_documents(
                 "part_entity_ids": sorted({m.entity_id for m in mentions}),
             }
         )
-    return docs
+    return parts
 
 
-def article_documents(article: Article, entities: ArticleEntities) -> list[dict[str, Any]]:
-    """The article document first, then its parts in order. Raises ``BadArticleId`` for an id that
-    the schema would have refused (an Article built in code), rather than risk a collision."""
+def article_document(article: Article, entities: ArticleEntities) -> dict[str, Any]:
+    """The article's document, ``_id`` its id. Raises ``BadArticleId`` for an id that the schema
+    would have refused (an Article built in code)."""
     if not ARTICLE_ID.match(article.id):
         raise BadArticleId(f"article id {article.id[:80]!r} is not 1-200 of A-Z a-z 0-9 _ . : -")
-    published = article.published_at.isoformat() if article.published_at else None
     all_mentions = [m for part in entities.parts for m in part]
-    common = {
+    totals = entities.totals()
+    return {
+        "_id": article.id,
         "article_id": article.id,
-        "title": normalize(article.title),
         "display_title": article.title,
         "url": article.url or None,
         "source": article.source or None,
-        "published_at": published,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
         "authors": article.authors,
         "language": article.language,
         "entity_ids": sorted({m.entity_id for m in all_mentions}),
         "entities": _facet_values(all_mentions),
+        "entity_counts": [{"id": e.id, "type": e.type, "name": e.name, "count": e.count} for e in totals],
+        "entity_mentions": [{"id": e.id, "count": e.count} for e in totals],
+        "display_lead": article.lead or None,
+        "title_terms": title_terms(article),
+        "parts": _parts(article, entities, normalize(article.title)),
     }
-    return [_article_document(article, entities, common), *_part_documents(article, entities, common)]

@@ -1,7 +1,7 @@
 """Entity extraction, run in one place: an article → its entities → its bulk actions.
 
 The inline loader (``loader.index_articles``) and the pipeline's workers both call
-``article_actions``, so that an article becomes the same documents whichever path it takes.
+``article_actions``, so that an article becomes the same document whichever path it takes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from service.entities.extractor import ArticleEntities, EntityExtractor
 from service.entities.factory import make_extractor
-from service.indexing.documents import article_documents
+from service.indexing.documents import article_document
 from service.model import Article, Part
 
 
@@ -38,9 +38,6 @@ def extract_entities(article: Article, extractor: EntityExtractor | None = None)
 def article_actions(
     article: Article, index: str, extractor: EntityExtractor | None = None
 ) -> list[dict[str, Any]]:
-    """The bulk actions of ``article`` for ``index``: its documents with ``_index`` set. Raises
+    """The bulk actions of ``article`` for ``index``: its document with ``_index`` set. Raises
     ``documents.BadArticleId`` for an id the schema would have refused."""
-    docs = article_documents(article, extract_entities(article, extractor))
-    for doc in docs:
-        doc["_index"] = index
-    return docs
+    return [{**article_document(article, extract_entities(article, extractor)), "_index": index}]

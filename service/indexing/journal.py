@@ -11,7 +11,7 @@ live alias; at the swap the old index (and whatever was written only to it) goes
 - after every chunk that reached the live alias, a writer that sees the lock journals the article
   ids it touched (one small document each in ``LOCK_INDEX``);
 - before the swap the reindex replays the journal: each journaled article in the new index is
-  made equal to the live one (copied, stale parts and deleted articles removed), in rounds until
+  made equal to the live one (copied, deleted articles removed), in rounds until
   no new entry arrives. Writes are journaled after they land, so a write that a writer started
   before the reindex existed is still caught (see docs/reliability.md for the remaining window).
 """
@@ -26,8 +26,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
-
-from service.indexing.documents import article_id_of
 
 LOCK_INDEX = "hebrew-news-locks"
 LOCK_MAPPINGS: dict[str, Any] = {
@@ -115,8 +113,8 @@ def clear(es: Elasticsearch, alias: str) -> None:
 
 
 def sync_articles(es: Elasticsearch, source: str, target: str, article_ids: Iterable[str]) -> int:
-    """Make the documents of these articles in ``target`` what they are in ``source``: copy each
-    article with its parts, delete parts (and deleted articles) ``source`` no longer has."""
+    """Make these articles in ``target`` what they are in ``source``: copy each one (a document,
+    parts and all), delete those ``source`` no longer has."""
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return 0
@@ -132,6 +130,6 @@ def sync_articles(es: Elasticsearch, source: str, target: str, article_ids: Iter
         actions += [{"_op_type": "delete", "_index": target, "_id": i} for i in built - live.keys()]
         if actions:
             helpers.bulk(es, actions, raise_on_error=True)
-            touched += len({article_id_of(a["_id"]) for a in actions})
+            touched += len(actions)
     es.indices.refresh(index=target)
     return touched

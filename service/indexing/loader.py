@@ -2,8 +2,8 @@
 
 ``load(es, paths, index, workers=N)`` is what ``flask index``, ``flask reindex`` and the benchmarks
 use: records read by ``service.ingest.sources``, prepared by the pipeline (``workers`` processes,
-or inline), sent in bulk, and, on a live alias, the parts updated articles no longer have removed
-and the writes mirrored to a reindex that runs meanwhile. A reindex takes a loader (``Files`` or
+or inline), sent in bulk, and, on a live alias, the writes mirrored to a reindex that runs
+meanwhile. A reindex takes a loader (``Files`` or
 ``Articles``) and calls it for its new index; nothing calls back into the command line.
 """
 
@@ -28,7 +28,7 @@ from service.model import Article
 
 class Loader(Protocol):
     """Loads a source into ``index``; ``options`` are ``bulk_load``'s (``chunk_size``, ``on_batch``,
-    ``refresh``) and ``fresh_index`` (the index started empty: no stale parts to look for)."""
+    ``refresh``) and ``fresh_index`` (a new index no reindex follows: its writes are not mirrored)."""
 
     def __call__(self, es: Elasticsearch, index: str, **options: Any) -> IndexSummary: ...
 
@@ -103,7 +103,7 @@ def index_articles(
     on_batch: Callable[[int], None] | None = None,
     fresh_index: bool = False,
 ) -> IndexSummary:
-    """Index every part of ``articles`` built in code (tests, evaluations), inline; as ``load``
+    """Index ``articles`` built in code (tests, evaluations), inline; as ``load``
     otherwise, except that an id the schema would have refused is a failed document, not a
     rejection (there is no file line to name)."""
     counted = IndexSummary()

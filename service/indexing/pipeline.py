@@ -37,7 +37,7 @@ class PipelineStats:
     read: int = 0  # articles read (parsed or rejected)
     articles: int = 0
     parts: int = 0
-    documents: int = 0  # bulk actions produced: one per part plus one per article
+    documents: int = 0  # bulk actions produced: one per article
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, warning)
 
@@ -175,7 +175,7 @@ class Pipeline:
             yield pending.popleft().get()
 
     def actions(self, paths: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
-        """Every bulk action of ``paths`` (the article document, then its parts), in order."""
+        """Every bulk action of ``paths`` (one document per article), in order."""
         for outcomes in self._results(_batches(raw_records(paths), self.batch_size)):
             for outcome in outcomes:
                 if isinstance(outcome, Rejection):

@@ -105,7 +105,7 @@ def catch_up(es: Elasticsearch, alias: str, new_index: str, rounds: int = 20) ->
 def _check_count(es: Elasticsearch, alias: str, new_index: str, summary: IndexSummary) -> None:
     """The new index holds what the load stored, unless incremental writers changed it meanwhile
     (their journal entries say so; allowed a moment to land)."""
-    expected = summary.created - summary.removed
+    expected = summary.created
     count = es.count(index=new_index)["count"]
     if count == expected:
         return

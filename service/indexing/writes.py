@@ -1,5 +1,5 @@
-"""Writes beside the bulk load: stale parts and deleted articles removed, and every write to a live
-alias followed by a reindex that runs meanwhile (``journal.py``)."""
+"""Writes beside the bulk load: deleted articles removed, and every write to a live alias followed by
+a reindex that runs meanwhile (``journal.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from service.indexing import journal
-from service.indexing.documents import article_id_of
 
 BULK_TIMEOUT_SECONDS = 120
 
@@ -68,60 +67,20 @@ class ReindexFollower:
         self.check()
         if self.target and doc_ids:
             delete_documents(self.es, self.target, doc_ids)
-        self.written(article_id_of(i) for i in doc_ids)
-
-
-def remove_stale_parts(
-    es: Elasticsearch,
-    index: str,
-    part_counts: dict[str, int],
-    batch: int = 500,
-    follower: ReindexFollower | None = None,
-) -> int:
-    """Delete the parts beyond each article's new count: a corrected article with fewer paragraphs
-    would otherwise keep its old ones searchable (part ids are ``<article id>#<position>``).
-    Found with a search (of what is refreshed) and deleted in bulk: this node has no
-    delete-by-query (reindex module)."""
-    if not part_counts:
-        return 0
-    es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
-    items = list(part_counts.items())
-    stale: list[str] = []
-    for start in range(0, len(items), batch):
-        beyond = [
-            {"bool": {"filter": [{"term": {"article_id": a}}, {"range": {"position": {"gte": n}}}]}}
-            for a, n in items[start : start + batch]
-        ]
-        query = {
-            "bool": {"filter": [{"term": {"doc_type": "part"}}], "should": beyond, "minimum_should_match": 1}
-        }
-        stale += [
-            hit["_id"] for hit in helpers.scan(es, index=index, query={"query": query, "_source": False})
-        ]
-    removed = delete_documents(es, index, stale)
-    if follower is not None:
-        follower.deleted(stale)
-    return removed
+        self.written(doc_ids)
 
 
 def delete_articles(es: Elasticsearch, index: str, article_ids: Iterable[str]) -> dict[str, int]:
-    """Delete articles with all their parts; returns how many documents each id had (0: unknown).
-    A reindex running meanwhile loses them too (``ReindexFollower``)."""
+    """Delete articles (one document each, parts and all); returns 1 for each id deleted, 0 for an
+    unknown one. A reindex running meanwhile loses them too (``ReindexFollower``)."""
     es = es.options(request_timeout=BULK_TIMEOUT_SECONDS)
     follower = ReindexFollower(es, index)
-    es.indices.refresh(index=index)
     found: dict[str, int] = {}
     for article_id in dict.fromkeys(article_ids):
-        ids = [
-            hit["_id"]
-            for hit in helpers.scan(
-                es, index=index, query={"query": {"term": {"article_id": article_id}}, "_source": False}
-            )
-        ]
-        found[article_id] = delete_documents(es, index, ids)
+        found[article_id] = delete_documents(es, index, [article_id])
         follower.check()
-        if follower.target:  # by id (its copy may not be searchable yet), article first
-            delete_documents(es, follower.target, ids or [article_id])
+        if follower.target:  # by id: its copy may not be searchable yet
+            delete_documents(es, follower.target, [article_id])
     # Journaled even when unknown here: the reindex may be loading it from its files.
     follower.written(found)
     es.indices.refresh(index=index)

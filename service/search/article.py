@@ -10,14 +10,9 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch, NotFoundError
 
 from service.normalize import normalize
-from service.search.parts import PART_FIELDS, part_view
+from service.search.parts import part_view
 
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
-# Every part is returned, a page of PARTS_PAGE at a time, up to MAX_PARTS (far above ingest's own cap
-# on parts per article); past it the answer says so (parts_truncated) instead of silently cutting at
-# the first page, as it did at 1,000.
-PARTS_PAGE = 1000
-MAX_PARTS = 10_000
 RELATED = 5
 LIKE_CHARS = 5000  # enough text to find the article's subject, bounded for long ones
 LINK_SCHEMES = ("http", "https")
@@ -65,16 +60,12 @@ class ArticleView:
                 return None  # no such document
             raise  # no such index: the error handlers make it a 503
         src = doc["_source"]
-        if src.get("doc_type") != "article":
-            return None
-        article = self.shape(article_id, src, *self.parts(article_id))
+        article = self.shape(article_id, src, self.parts(article_id, src))
         article["related"] = self.related(article)
         return article
 
     @staticmethod
-    def shape(
-        article_id: str, src: dict[str, Any], parts: list[dict[str, Any]], total: int
-    ) -> dict[str, Any]:
+    def shape(article_id: str, src: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "id": article_id,
             "title": src.get("display_title"),
@@ -87,46 +78,20 @@ class ArticleView:
             "language": src.get("language"),
             "entities": src.get("entity_counts", []),
             "parts": parts,
-            "parts_total": total,
-            "parts_truncated": len(parts) < total,
         }
 
-    def parts(self, article_id: str) -> tuple[list[dict[str, Any]], int]:
-        """The article's parts in order (at most MAX_PARTS) and how many it has, paging with
-        ``search_after`` on the position (unique within an article)."""
-        query = {"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}}
-        parts: list[dict[str, Any]] = []
-        total = 0
-        after: list[Any] | None = None
-        while len(parts) < MAX_PARTS:
-            response = self.es.search(
-                index=self.index,
-                query=query,
-                sort=[{"position": "asc"}],
-                size=min(PARTS_PAGE, MAX_PARTS - len(parts)),
-                _source=PART_FIELDS,
-                track_total_hits=after is None,
-                **({"search_after": after} if after else {}),
-            )
-            hits = response["hits"]["hits"]
-            if after is None:
-                total = response["hits"]["total"]["value"]
-            parts += [part_view(hit) for hit in hits]
-            if len(hits) < PARTS_PAGE or len(parts) >= total:
-                break
-            after = hits[-1]["sort"]
-        return parts, max(total, len(parts))
+    @staticmethod
+    def parts(article_id: str, src: dict[str, Any]) -> list[dict[str, Any]]:
+        """The article's parts in order."""
+        parts = sorted(src.get("parts") or [], key=lambda p: p.get("position", 0))
+        return [part_view(article_id, p) for p in parts]
 
     def related(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        """Other articles on the same subject: parts whose stems are like this article's words
-        (``more_like_this``), ranked higher when they name the same people, places and organisations;
-        one per article, best first."""
+        """Other articles on the same subject: articles with a part whose stems are like this
+        article's words (``more_like_this``), ranked higher when they name the same people, places and
+        organisations; best first."""
         response = self.es.search(
-            index=self.index,
-            size=RELATED,
-            query=related_query(article),
-            collapse={"field": "article_id"},
-            _source=SUMMARY_FIELDS,
+            index=self.index, size=RELATED, query=related_query(article), _source=SUMMARY_FIELDS
         )
         return [article_summary(h["_source"]) for h in response["hits"]["hits"]]
 
@@ -139,22 +104,20 @@ def related_query(article: dict[str, Any]) -> dict[str, Any]:
         text += " " + part["text"][:LIKE_CHARS]
     like = normalize(text)[:LIKE_CHARS]
     entity_ids = [e["id"] for e in sorted(article["entities"], key=lambda e: -e["count"])[:10]]
+    like_this = {
+        "more_like_this": {
+            "fields": ["parts.text.stem"],
+            "like": like,
+            "min_term_freq": 1,
+            "min_doc_freq": 2,
+            "max_query_terms": 60,  # two terms a word on .stem (its form and its lemma)
+            "minimum_should_match": "15%",
+        }
+    }
     return {
         "bool": {
-            "must": [
-                {
-                    "more_like_this": {
-                        "fields": ["text.stem"],
-                        "like": like,
-                        "min_term_freq": 1,
-                        "min_doc_freq": 2,
-                        "max_query_terms": 60,  # two terms a word on .stem (its form and its lemma)
-                        "minimum_should_match": "15%",
-                    }
-                }
-            ],
+            "must": [{"nested": {"path": "parts", "score_mode": "max", "query": like_this}}],
             "should": [{"terms": {"entity_ids": entity_ids, "boost": 0.5}}] if entity_ids else [],
-            "filter": [{"term": {"doc_type": "part"}}],
             "must_not": [{"term": {"article_id": article["id"]}}],
         }
     }

@@ -117,7 +117,7 @@ class DateExtent:
         response = es.search(
             index=index,
             size=0,
-            query={"bool": {"filter": [{"term": {"doc_type": "article"}}, sane_date_range()]}},
+            query={"bool": {"filter": [sane_date_range()]}},
             aggs=first_and_last(),
         )
         extent = days_of(response["aggregations"])

@@ -58,7 +58,7 @@ class EntityProfile:
 
     @staticmethod
     def articles(entity_id: str) -> dict[str, Any]:
-        return {"bool": {"filter": [{"term": {"doc_type": "article"}}, {"term": {"entity_ids": entity_id}}]}}
+        return {"bool": {"filter": [{"term": {"entity_ids": entity_id}}]}}
 
     @staticmethod
     def aggregations(entity_id: str, entity_type: str) -> dict[str, Any]:

@@ -7,13 +7,10 @@ search, the entity page, suggest and the page's histogram bars.
 
 Why not ``elasticsearch.dsl.TermsFacet``/``DateHistogramFacet`` themselves: they filter on the field
 they aggregate, while ours filter on ``entity_ids`` and aggregate ``entities.<type>`` (``"id|name"``
-values, so that a bucket names its entity); they count documents, while ours count articles (a
-cardinality of ``article_id`` over parts, or article documents when browsing), sample a text query's
-best parts and rank candidates by articles after the node ranked them by parts, and count selected
-values separately so that they are always returned; and the date facet picks its interval from the
-selected range or the index's extent, since the integ-test node has no ``auto_date_histogram``.
-``FacetedSearch`` also builds the whole search, which for us collapses parts into articles. The
-bodies stay plain dicts, like the rest of ``query.py``.
+values, so that a bucket names its entity); ours count selected values separately so that they are
+always returned; and the date facet picks its interval from the selected range or the index's
+extent, since the integ-test node has no ``auto_date_histogram``. The bodies stay plain dicts, like
+the rest of ``query.py``. Every count is of article documents (one per article), so exact.
 """
 
 from __future__ import annotations
@@ -38,35 +35,11 @@ from service.search.lucene import lucene_escape
 from service.search.request import InvalidRequest, SearchRequest
 
 FACET_SIZE = 10
-# Facet values are ranked by articles, and counting the distinct articles of every value of a facet
-# was most of a search's time (a cardinality per bucket, for all buckets, since the order depended
-# on it). Values are gathered by part count; only the top FACET_CANDIDATES get their articles
-# counted (breadth first), and get_values keeps the FACET_SIZE with the most articles.
-FACET_CANDIDATES = 3 * FACET_SIZE
-# A text query's facets are counted on its best FACET_SAMPLE parts (per facet, after that facet's
-# filters) and scaled up to the parts that match: counting every matching part grew with the index
-# (a one-word query at a million parts spent 160 of its 210 ms there) while the best few thousand
-# parts name the same leading values. Queries matching fewer parts are counted exactly; so are
-# selected values, and browsing (counted on article documents), dates and totals.
-FACET_SAMPLE = 5000
 MAX_FILTER_VALUES = 20
-
-ARTICLES = {"articles": {"cardinality": {"field": "article_id"}}}
-ARTICLE_DOCS = {"term": {"doc_type": "article"}}
 
 
 def all_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
-
-
-def scope(clauses: list[dict[str, Any]], on_articles: bool) -> dict[str, Any]:
-    """The documents an aggregation counts: parts, or article documents when browsing."""
-    return all_of([ARTICLE_DOCS, *clauses] if on_articles else clauses)
-
-
-def articles(bucket: dict[str, Any]) -> int:
-    """Articles in a bucket: distinct article ids among parts, or article documents when browsing."""
-    return bucket["articles"]["value"] if "articles" in bucket else bucket["doc_count"]
 
 
 def value_ref(value: str) -> dict[str, str]:
@@ -120,63 +93,25 @@ class EntityFacet:
         """Buckets of ``terms()`` → {"id", "name", "count"}."""
         return [{**value_ref(b["key"]), "count": b["doc_count"]} for b in buckets]
 
-    def get_aggregation(self, req: SearchRequest, others: list[dict[str, Any]], on_articles: bool) -> dict:
+    def get_aggregation(self, req: SearchRequest, others: list[dict[str, Any]]) -> dict:
         """The facet's counts under every filter of the request but its own (``others``)."""
-        count = {} if on_articles else {"aggs": ARTICLES}
-        top: dict[str, Any] = {
-            "field": self.field,
-            "size": FACET_SIZE if on_articles else FACET_CANDIDATES,
-            "order": [{"_count": "desc"}, {"_key": "asc"}],
-        }
-        if not on_articles:
-            top["collect_mode"] = "breadth_first"
-        ranked: dict[str, Any] = {"terms": top, **count}
-        aggs: dict[str, Any] = (
-            {"top": ranked}
-            if on_articles
-            else {"sample": {"sampler": {"shard_size": FACET_SAMPLE}, "aggs": {"top": ranked}}}
-        )
+        top = {"field": self.field, "size": FACET_SIZE, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+        aggs: dict[str, Any] = {"top": {"terms": top}}
         selected = req.selected(self.type)
         if selected:
             include = self.of_ids(selected)
-            aggs["selected"] = {
-                "terms": {"field": self.field, "size": len(selected), "include": include},
-                **count,
-            }
-        return {"filter": scope(others, on_articles), "aggs": aggs}
+            aggs["selected"] = {"terms": {"field": self.field, "size": len(selected), "include": include}}
+        return {"filter": all_of(others), "aggs": aggs}
 
-    def get_values(self, req: SearchRequest, agg: dict[str, Any], total: int) -> list[dict[str, Any]]:
+    def get_values(self, req: SearchRequest, agg: dict[str, Any]) -> list[dict[str, Any]]:
         """The facet's values, selected first, then by articles."""
         selected = set(req.selected(self.type))
         values: dict[str, dict[str, Any]] = {}
-        sample = agg.get("sample", agg)
-        # Counted on the best parts only (FACET_SAMPLE) when more match: scaled up, marked.
-        scale = agg["doc_count"] / sample["doc_count"] if sample["doc_count"] < agg["doc_count"] else 1.0
-        # An estimate never exceeds the articles that can have the value: the total, when the facet's
-        # filters are the search's (nothing of its own selected), else the parts in its bucket.
-        cap = agg["doc_count"] if selected else total
-        # Candidates may come by part count: keep the FACET_SIZE with the most articles.
-        top = sorted(sample["top"]["buckets"], key=lambda b: (-articles(b), b["key"]))[:FACET_SIZE]
-        for bucket in top:
+        for bucket in agg["top"]["buckets"] + agg.get("selected", {}).get("buckets", []):
             ref = value_ref(bucket["key"])
-            count = min(round(articles(bucket) * scale), cap)
-            values[ref["id"]] = {
-                **ref,
-                "count": count,
-                "selected": ref["id"] in selected,
-                "approximate": scale > 1,
-            }
-        for bucket in agg.get("selected", {}).get("buckets", []):  # counted exactly
-            ref = value_ref(bucket["key"])
-            values[ref["id"]] = {**ref, "count": articles(bucket), "selected": True, "approximate": False}
+            values[ref["id"]] = {**ref, "count": bucket["doc_count"], "selected": ref["id"] in selected}
         for entity_id in selected - set(values):  # selected, but no article matches any more
-            values[entity_id] = {
-                "id": entity_id,
-                "name": None,
-                "count": 0,
-                "selected": True,
-                "approximate": False,
-            }
+            values[entity_id] = {"id": entity_id, "name": None, "count": 0, "selected": True}
         return sorted(values.values(), key=lambda v: (not v["selected"], -v["count"], v["name"] or ""))
 
 
@@ -233,8 +168,8 @@ class DateFacet:
             rng["lte"] = f"{req.date_to.isoformat()}||/d"
         return {"range": {self.field: rng}}
 
-    def histogram(self, bounds: tuple[date, date], on_articles: bool = True) -> dict[str, Any]:
-        """The ``date_histogram`` over ``bounds``, counting article documents or distinct articles."""
+    def histogram(self, bounds: tuple[date, date]) -> dict[str, Any]:
+        """The ``date_histogram`` over ``bounds``, counting articles."""
         return {
             "date_histogram": {
                 "field": self.field,
@@ -244,21 +179,15 @@ class DateFacet:
                 "extended_bounds": {"min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
                 "format": "yyyy-MM-dd",
             },
-            **({} if on_articles else {"aggs": ARTICLES}),
         }
 
-    def get_aggregation(
-        self, filters: list[dict[str, Any]], bounds: tuple[date, date], on_articles: bool
-    ) -> dict:
+    def get_aggregation(self, filters: list[dict[str, Any]], bounds: tuple[date, date]) -> dict:
         window = [*filters, histogram_window(*bounds)]
-        return {
-            "filter": scope(window, on_articles),
-            "aggs": {"histogram": self.histogram(bounds, on_articles)},
-        }
+        return {"filter": all_of(window), "aggs": {"histogram": self.histogram(bounds)}}
 
     @staticmethod
     def buckets(histogram: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"date": b["key_as_string"], "count": articles(b)} for b in histogram["buckets"]]
+        return [{"date": b["key_as_string"], "count": b["doc_count"]} for b in histogram["buckets"]]
 
     def get_values(
         self, req: SearchRequest, agg: dict[str, Any] | None, bounds: tuple[date, date] | None

@@ -1,9 +1,11 @@
 """A part as the read side shows it: the fields fetched and their shape, shared by the search's
-snippets and the article view."""
+snippets (inner hits) and the article view (the article's ``parts``)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from service.model import part_id
 
 PART_FIELDS = [
     "kind",
@@ -17,11 +19,11 @@ PART_FIELDS = [
 ]
 
 
-def part_view(hit: dict[str, Any]) -> dict[str, Any]:
-    """A part hit (``_source`` limited to PART_FIELDS) → the API's part."""
-    src = hit["_source"]
+def part_view(article_id: str, src: dict[str, Any]) -> dict[str, Any]:
+    """A part of an article (its PART_FIELDS, from the article's ``parts`` or an inner hit) → the
+    API's part."""
     return {
-        "id": hit["_id"],
+        "id": part_id(article_id, src.get("position", 0)),
         "kind": src.get("kind"),
         "position": src.get("position"),
         "heading": src.get("display_heading"),

@@ -1,6 +1,6 @@
 """A validated ``SearchRequest`` → the body of one Elasticsearch search.
 
-- Matching: a part (or its article's title) must match every content word of the query (function
+- Matching: a part (with its article's title) must match every content word of the query (function
   words are ignored), each by its exact form or by ``.stem``, whose analysis gives a word's
   prefix-stripped form and its lemmas (marked ``@``: טילי → טילי, @טיל), so that any inflected form
   matches (טיל finds טילי). Requiring every word is what a journalist expects of a search box: each
@@ -12,10 +12,11 @@
   bread through מ+לחמה. A hyphenated word is one word (``compounds.py``). Exact forms score
   highest, then prefix-stripped forms (two tokens in common), then lemma-only matches (one), and words
   that stand together higher still. Phrases match exact forms in order; an excluded word drops every
-  article that contains it.
-- Grouping: ``collapse`` on ``article_id``, one hit per article with its best parts as inner hits
-  (highlighted with the HTML encoder, so article text comes back escaped).
-- Facets (``facets.py``): counts of articles per entity, disjunctive: each facet's aggregation
+  article that has it in any part.
+- Articles: one document each, its parts ``nested`` (``index_mappings/articles.json``); an article
+  scores as its best part and brings its best parts as inner hits (highlighted with the HTML
+  encoder, so article text comes back escaped).
+- Facets (``facets.py``): exact counts of articles per entity, disjunctive: each facet's aggregation
   applies every filter but its own, while the hits get all filters through ``post_filter``.
 - Dates: a histogram of articles whose interval follows the selected range (or, without one, the
   index's first and last dates), empty buckets included.
@@ -29,15 +30,15 @@ from typing import Any
 
 from service.model import ENTITY_TYPES
 from service.search.compounds import compound_clause, spelling
-from service.search.facets import ARTICLES, DATE_FACET, ENTITY_FACETS, all_of, scope
+from service.search.facets import DATE_FACET, ENTITY_FACETS, all_of
 from service.search.parts import PART_FIELDS
 from service.search.request import ParsedQuery, SearchRequest
 from service.search.stopwords import STOPWORDS
 
 # Weights measured on HeQ questions (bench/eval_retrieval.py): stems carry most of the score;
 # the exact form adds a little, so that the form typed ranks first among equals.
-EXACT_FIELDS = ["text^0.5", "title^0.25"]
-STEM_FIELDS = ["text.stem", "title.stem^0.5"]
+EXACT_FIELDS = ["parts.text^0.5", "parts.title^0.25"]
+STEM_FIELDS = ["parts.text.stem", "parts.title.stem^0.5"]
 SNIPPETS_PER_ARTICLE = 3
 # Highlighting re-analyses a part's text at search time. Past index.highlight.max_analyzed_offset
 # (1,000,000 characters) the node refuses the whole search (400, which was our 500); with this in the
@@ -65,9 +66,9 @@ def _compound_clauses(q: ParsedQuery) -> list[dict[str, Any]]:
 
 
 def exclusion_clauses(req: SearchRequest) -> list[dict[str, Any]]:
-    """What an excluded word or phrase matches: its exact form, and for a word its stem too."""
-    return [{"match_phrase": {"text": x}} for x in req.query.excluded] + [
-        {"match": {"text.stem": x}} for x in req.query.excluded if " " not in x
+    """What an excluded word or phrase matches in a part: its exact form, and for a word its stem."""
+    return [{"match_phrase": {"parts.text": x}} for x in req.query.excluded] + [
+        {"match": {"parts.text.stem": x}} for x in req.query.excluded if " " not in x
     ]
 
 
@@ -120,15 +121,10 @@ def strict_form(q: ParsedQuery) -> str | None:
     return " ".join([*content_words(q), *hyphenated, *quoted, *excluded])
 
 
-def text_query(
-    req: SearchRequest, excluded_articles: list[str] | None = None, *, relaxed: bool | None = None
-) -> dict[str, Any]:
-    """The scoring part: words and phrases, without excluded parts and articles, on part documents.
-    ``relaxed``: require the best-matching subset of the words instead of all; None decides by the
-    query's form (``starts_relaxed``)."""
+def part_query(req: SearchRequest, relaxed: bool) -> dict[str, Any]:
+    """What one part must match: the words (all, or relaxed the best subset) and phrases, in its
+    text or its article's title, in a part of the kinds asked for."""
     q = req.query
-    if relaxed is None:
-        relaxed = starts_relaxed(q)
     content = content_words(q)
     clauses = content_clauses(q)
     must: list[dict[str, Any]] = []
@@ -144,46 +140,56 @@ def text_query(
         )
     if len(content) >= 2:
         # Words that stand together in the text score higher than the same words apart.
-        should.append({"match_phrase": {"text": {"query": " ".join(content), "slop": 3, "boost": 2.0}}})
+        should.append({"match_phrase": {"parts.text": {"query": " ".join(content), "slop": 3, "boost": 2.0}}})
     must += [
         {
             "bool": {
-                "should": [{"match_phrase": {"text": p}}, {"match_phrase": {"title": p}}],
+                "should": [{"match_phrase": {"parts.text": p}}, {"match_phrase": {"parts.title": p}}],
                 "minimum_should_match": 1,
             }
         }
         for p in q.phrases
     ]
+    kinds = [{"terms": {"parts.kind": list(req.kinds)}}] if req.kinds else []
+    return {"bool": {"must": must or [{"match_all": {}}], "should": should, "filter": kinds}}
+
+
+def text_query(
+    req: SearchRequest, *, relaxed: bool | None = None, inner_hits: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The scoring part, on article documents: an article scores as its best matching part
+    (``part_query``), and is left out when any of its parts has an excluded word. ``relaxed``:
+    require the best-matching subset of the words instead of all; None decides by the query's form
+    (``starts_relaxed``). ``inner_hits``: the parts to return with each article. Browsing (no
+    words, no part kind) lists every article, its first parts when it has any."""
+    if relaxed is None:
+        relaxed = starts_relaxed(req.query)
+    nested: dict[str, Any] = {"path": "parts", "score_mode": "max", "query": part_query(req, relaxed)}
+    if inner_hits:
+        nested["inner_hits"] = inner_hits
+    browsing = req.query.empty and not req.kinds
     must_not = exclusion_clauses(req)
-    if excluded_articles:
-        must_not.append({"terms": {"article_id": excluded_articles}})
     return {
         "bool": {
-            "must": must or [{"match_all": {}}],
-            "should": should,
-            "must_not": must_not,
-            "filter": [{"term": {"doc_type": "part"}}],
+            "must": [{"match_all": {}}] if browsing else [{"nested": nested}],
+            "should": [{"nested": nested}] if browsing else [],
+            "must_not": (
+                [{"nested": {"path": "parts", "query": {"bool": {"should": must_not}}}}] if must_not else []
+            ),
+            "filter": [],
         }
     }
 
 
 def filters(req: SearchRequest, *, without: str | None = None) -> list[dict[str, Any]]:
-    """Every filter of the request, leaving out one facet's own (for disjunctive counts)."""
+    """Every filter on whole articles (dates, entities), leaving out one facet's own (for
+    disjunctive counts). The part-kind filter is in ``part_query``."""
     out: list[dict[str, Any]] = []
-    if req.kinds:
-        out.append({"terms": {"kind": list(req.kinds)}})
     dates = DATE_FACET.add_filter(req)
     if dates:
         out.append(dates)
     out += [ENTITY_FACETS[t].add_filter(ids) for t, ids in req.entities if t != without]
     return out
-
-
-def counts_on_articles(req: SearchRequest) -> bool:
-    """Browsing (no words, phrases or exclusions, no part-kind filter): every article that passes
-    the filters matches as a whole, so facets, dates and the total count article documents (one
-    per article: plain document counts) instead of distinct article ids among all their parts."""
-    return req.query.empty and not req.query.excluded and not req.kinds
 
 
 def sort_order(req: SearchRequest) -> list[Any]:
@@ -199,8 +205,8 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
     inner_hits: dict[str, Any] = {
         "name": "parts",
         "size": SNIPPETS_PER_ARTICLE,
-        "_source": PART_FIELDS,
-        "sort": ["_score", {"position": "asc"}] if not req.query.empty else [{"position": "asc"}],
+        "_source": [f"parts.{f}" for f in PART_FIELDS],
+        "sort": ["_score", {"parts.position": "asc"}] if not req.query.empty else [{"parts.position": "asc"}],
     }
     if not req.query.empty:
         inner_hits["highlight"] = {
@@ -209,8 +215,8 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
             "post_tags": ["</mark>"],
             "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
             "fields": {
-                "text": {
-                    "matched_fields": ["text", "text.stem"],
+                "parts.text": {
+                    "matched_fields": ["parts.text", "parts.text.stem"],
                     "number_of_fragments": 2,
                     "fragment_size": 180,
                     "no_match_size": 180,
@@ -221,35 +227,23 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
 
 
 def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
-    """The facets, the date histogram and the article total."""
-    on_articles = counts_on_articles(req)
+    """The facets and the date histogram, counted on the matching articles: exact."""
     aggs: dict[str, Any] = {
-        t: ENTITY_FACETS[t].get_aggregation(req, filters(req, without=t), on_articles) for t in ENTITY_TYPES
+        t: ENTITY_FACETS[t].get_aggregation(req, filters(req, without=t)) for t in ENTITY_TYPES
     }
     if bounds:
-        aggs["dates"] = DATE_FACET.get_aggregation(filters(req), bounds, on_articles)
-    aggs["total_articles"] = {"filter": scope(filters(req), on_articles)}
-    if not on_articles:
-        aggs["total_articles"]["aggs"] = ARTICLES
-    else:  # article documents are outside the query (parts only): count them from the whole index
-        aggs = {"on_articles": {"global": {}, "aggs": aggs}}
+        aggs["dates"] = DATE_FACET.get_aggregation(filters(req), bounds)
     return aggs
 
 
 def build_search(
-    req: SearchRequest,
-    bounds: tuple[date, date] | None = None,
-    excluded_articles: list[str] | None = None,
-    *,
-    relaxed: bool | None = None,
+    req: SearchRequest, bounds: tuple[date, date] | None = None, *, relaxed: bool | None = None
 ) -> dict[str, Any]:
     """``bounds``: the date histogram's first and last days (``dates.histogram_bounds``), None for no
-    histogram; ``excluded_articles``: articles with an excluded word in some part; ``relaxed``: as
-    for ``text_query``."""
+    histogram; ``relaxed``: as for ``text_query``. The total is the hits' (every filter applied)."""
     return {
-        "query": text_query(req, excluded_articles, relaxed=relaxed),
+        "query": text_query(req, relaxed=relaxed, inner_hits=best_parts(req)),
         "post_filter": all_of(filters(req)),
-        "collapse": {"field": "article_id", "inner_hits": best_parts(req)},
         "sort": sort_order(req),
         "from": req.offset,
         "size": req.size,

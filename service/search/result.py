@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from service.model import ENTITY_TYPES
-from service.search.facets import DATE_FACET, ENTITY_FACETS, articles, value_ref
+from service.search.facets import DATE_FACET, ENTITY_FACETS, value_ref
 from service.search.parts import part_view
 from service.search.request import SearchRequest
 
@@ -16,10 +16,11 @@ def entity_refs(values: dict[str, list[str]] | None) -> dict[str, list[dict[str,
 
 
 def _snippet(part: dict[str, Any]) -> dict[str, Any]:
-    highlighted = part.get("highlight", {}).get("text")
+    highlighted = part.get("highlight", {}).get("parts.text")
     # html: highlighted fragments of the normalised text, article text escaped, matches in <mark>.
     # Without highlights (browsing), None: the page shows the start of the display text, escaped.
-    return {**part_view(part), "html": highlighted or None, "score": part.get("_score")}
+    view = part_view(part["_id"], part["_source"])  # a nested hit's _id is its article's
+    return {**view, "html": highlighted or None, "score": part.get("_score")}
 
 
 def _result(hit: dict[str, Any]) -> dict[str, Any]:
@@ -49,8 +50,7 @@ def shape_results(
     """``bounds``: the date histogram's first and last days, as given to ``query.build_search``;
     ``relaxed``: the results need only some of the query's words (``query.required_words``)."""
     aggs = response["aggregations"]
-    aggs = aggs.get("on_articles", aggs)  # browsing: counted on article documents
-    total = articles(aggs["total_articles"])
+    total = response["hits"]["total"]["value"]
     return {
         "query": req.q,
         "page": req.page,
@@ -60,6 +60,6 @@ def shape_results(
         "relaxed": relaxed,
         "took_ms": response.get("took"),
         "results": [_result(hit) for hit in response["hits"]["hits"]],
-        "facets": {t: ENTITY_FACETS[t].get_values(req, aggs[t], total) for t in ENTITY_TYPES},
+        "facets": {t: ENTITY_FACETS[t].get_values(req, aggs[t]) for t in ENTITY_TYPES},
         "dates": DATE_FACET.get_values(req, aggs.get("dates"), bounds),
     }

@@ -1,5 +1,5 @@
 """The main search, shared by the API and the web page: parse (``parser``) → query (``query``) →
-shape (``result``), with the cheap requests around it (excluded articles, did you mean). A keyword
+shape (``result``), with the cheap request around it (did you mean). A keyword
 query is searched strictly (every content word); only when that finds nothing is it asked again,
 relaxed, and the answer flagged (``relaxed``)."""
 
@@ -12,18 +12,17 @@ from elasticsearch import Elasticsearch
 
 from service.search.dates import DateExtent, histogram_bounds
 from service.search.name_variants import LazyNameVariants, NameVariants
-from service.search.query import build_search, exclusion_clauses, relaxable, starts_relaxed
+from service.search.query import build_search, relaxable, starts_relaxed
 from service.search.request import SearchRequest
 from service.search.result import shape_results
 from service.search.spelling import suggestion
-
-MAX_EXCLUDED_ARTICLES = 10_000
 
 
 class ArticleSearch:
     """Articles for a validated request, over the index behind ``index``; ``extent`` caches the
     index's first and last days for the date histogram (a fresh one asks every time); ``names``, the
-    gazetteer's names for did-you-mean (none: the term suggester alone)."""
+    gazetteer's names for did-you-mean (none: the term suggester alone); ``cache``, whether the
+    node's shard request cache may answer (``Settings.request_cache``)."""
 
     def __init__(
         self,
@@ -31,29 +30,10 @@ class ArticleSearch:
         index: str,
         extent: DateExtent | None = None,
         names: NameVariants | LazyNameVariants | None = None,
+        cache: bool = False,
     ) -> None:
         self.es, self.index, self.extent = es, index, extent or DateExtent(ttl=0)
-        self.names = names
-
-    def excluded_articles(self, req: SearchRequest) -> list[str]:
-        """Articles that contain an excluded word or phrase in any part: "-פסקוב" drops the whole
-        article, not only its parts that name him. A second, cheap request, made only when the query
-        has exclusions (at most MAX_EXCLUDED_ARTICLES articles are excluded)."""
-        if not req.query.excluded:
-            return []
-        response = self.es.search(
-            index=self.index,
-            size=0,
-            query={
-                "bool": {
-                    "filter": [{"term": {"doc_type": "part"}}],
-                    "should": exclusion_clauses(req),
-                    "minimum_should_match": 1,
-                }
-            },
-            aggs={"ids": {"terms": {"field": "article_id", "size": MAX_EXCLUDED_ARTICLES}}},
-        )
-        return [b["key"] for b in response["aggregations"]["ids"]["buckets"]]
+        self.names, self.cache = names, cache
 
     def query(
         self, req: SearchRequest, relaxed: bool | None = None
@@ -61,15 +41,14 @@ class ArticleSearch:
         """The histogram's bounds (computed once, for the query and the shape) and the search body
         (also what a benchmark times)."""
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
-        return bounds, build_search(req, bounds, self.excluded_articles(req), relaxed=relaxed)
+        return bounds, build_search(req, bounds, relaxed=relaxed)
 
     def run(self, req: SearchRequest) -> dict[str, Any]:
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
-        excluded = self.excluded_articles(req)
 
         def answer(relaxed: bool) -> dict[str, Any]:
-            body = build_search(req, bounds, excluded, relaxed=relaxed)
-            response = self.es.search(index=self.index, **body).body
+            body = build_search(req, bounds, relaxed=relaxed)
+            response = self.es.search(index=self.index, request_cache=self.cache, **body).body
             return shape_results(req, response, bounds, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)
@@ -93,5 +72,6 @@ def run_search(
     req: SearchRequest,
     extent: DateExtent | None = None,
     names: NameVariants | LazyNameVariants | None = None,
+    cache: bool = False,
 ) -> dict[str, Any]:
-    return ArticleSearch(es, index, extent, names).run(req)
+    return ArticleSearch(es, index, extent, names, cache).run(req)

@@ -21,7 +21,6 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from service.search.facets import ARTICLES
 from service.search.name_variants import LazyNameVariants, NameVariants
 from service.search.parser import parse_query
 from service.search.query import filters, text_query
@@ -37,7 +36,7 @@ def suggest_body(text: str) -> dict[str, Any]:
         "words": {
             "term": {
                 # Stems: a known word with a prefix ("ולפוטין") is found there and left alone.
-                "field": "text.stem",
+                "field": "parts.text.stem",
                 "suggest_mode": "missing",  # only words that no document contains
                 "max_edits": 2,
                 "prefix_length": 0,  # a typo may sit in the first letter, or a prefix be extra
@@ -48,7 +47,7 @@ def suggest_body(text: str) -> dict[str, Any]:
     }
 
 
-LEMMA_MARK = "@"  # .stem's lemma tokens (index_mappings/parts.json): not words to offer
+LEMMA_MARK = "@"  # .stem's lemma tokens (index_mappings/articles.json): not words to offer
 
 
 def corrected(text: str, entries: list[dict[str, Any]]) -> str | None:
@@ -67,13 +66,11 @@ def corrected(text: str, entries: list[dict[str, Any]]) -> str | None:
 
 
 def articles_for(es: Elasticsearch, index: str, req: SearchRequest, text: str) -> int:
-    """How many articles ``text`` finds with the request's filters (counted as the search counts
-    its total: distinct articles among the matching parts)."""
+    """How many articles ``text`` finds with the request's filters, as the search counts them."""
     variant = replace(req, q=text, query=parse_query(text))
     query = text_query(variant)
     query["bool"]["filter"] += filters(req)
-    response = es.search(index=index, size=0, query=query, aggs=ARTICLES)
-    return int(response["aggregations"]["articles"]["value"])
+    return int(es.count(index=index, query=query)["count"])
 
 
 def term_correction(es: Elasticsearch, index: str, req: SearchRequest) -> str | None:

@@ -1,7 +1,7 @@
 """Autocomplete: entity names and frequent title words that start with what the user typed.
 Parse (the prefix and size) → query (one aggregation a facet, one of title words) → shape.
 
-Both come from aggregations over the article documents, so only what is in the index is suggested,
+Both come from aggregations over the articles, so only what is in the index is suggested,
 most frequent first. The prefix is escaped before it goes into the aggregation's regular expression.
 """
 
@@ -52,5 +52,5 @@ def suggest(es: Elasticsearch, index: str, args: MultiDict[str, str]) -> dict[st
     """The entry point: the request's arguments → suggestions (InvalidRequest when they are bad)."""
     prefix, size = parse_suggest_args(args)
     aggs = suggest_aggregations(prefix, size)
-    response = es.search(index=index, size=0, query={"term": {"doc_type": "article"}}, aggs=aggs)
+    response = es.search(index=index, size=0, aggs=aggs)
     return shape_suggestions(prefix, size, response["aggregations"])

@@ -1,4 +1,4 @@
-"""Entities in the real index: stored per part and per article, filterable through the API, and
+"""Entities in the real index: stored per part (nested) and per article, filterable through the API, and
 known to the node's stemmer through the generated names dictionary."""
 
 import pytest
@@ -18,8 +18,8 @@ def entity_id(gazetteer, name: str, entity_type: str) -> str:
 
 
 def test_article_document_stores_entities_with_counts(es, sample_alias, gazetteer):
-    hits = es.search(index=sample_alias, query={"term": {"doc_type": "article"}})["hits"]["hits"]
-    (article,) = hits
+    hits = es.search(index=sample_alias, query={"match_all": {}})["hits"]["hits"]
+    (article,) = hits  # one document per article
     counts = {(e["type"], e["name"]): e["count"] for e in article["_source"]["entity_counts"]}
     assert counts[("person", "ולדימיר פוטין")] >= 10
     assert counts[("place", "סוריה")] >= 3
@@ -29,12 +29,21 @@ def test_article_document_stores_entities_with_counts(es, sample_alias, gazettee
 
 
 def test_each_part_stores_its_own_entities(es, sample_alias, gazetteer):
-    caption = es.search(index=sample_alias, query={"match_phrase": {"text": "טילי S-400"}})["hits"]["hits"][0]
+    query = {
+        "nested": {
+            "path": "parts",
+            "query": {"match_phrase": {"parts.text": "טילי S-400"}},
+            "inner_hits": {"size": 1},
+        }
+    }
+    (article,) = es.search(index=sample_alias, query=query)["hits"]["hits"]
+    (caption,) = article["inner_hits"]["parts"]["hits"]["hits"]
+    assert caption["_source"]["kind"] == "caption"
     own = caption["_source"]["part_entity_ids"]
     assert entity_id(gazetteer, "סוריה", "place") in own
     assert entity_id(gazetteer, "ולדימיר פוטין", "person") not in own
-    # ...while the article's entities are denormalised onto every part for filtering.
-    assert entity_id(gazetteer, "ולדימיר פוטין", "person") in caption["_source"]["entity_ids"]
+    # ...while the article's document holds the union of its parts' entities for filtering.
+    assert entity_id(gazetteer, "ולדימיר פוטין", "person") in article["_source"]["entity_ids"]
 
 
 def test_api_filters_by_entity(client_for, sample_alias, gazetteer):

@@ -7,15 +7,30 @@ from elasticsearch import Elasticsearch
 
 
 def part_texts(es: Elasticsearch, alias: str, article_id: str) -> list[str]:
-    """The display texts of an article's part documents, in article order, once refreshed."""
+    """The display texts of an article's parts that a search finds, in article order, once
+    refreshed (empty when the article is not there)."""
     es.indices.refresh(index=alias)
     hits = es.search(
         index=alias,
-        size=100,
-        query={"bool": {"filter": [{"term": {"article_id": article_id}}, {"term": {"doc_type": "part"}}]}},
-        sort=[{"position": "asc"}],
+        size=1,
+        query={
+            "bool": {
+                "filter": [
+                    {"term": {"article_id": article_id}},
+                    {
+                        "nested": {
+                            "path": "parts",
+                            "query": {"match_all": {}},
+                            "inner_hits": {"size": 100, "sort": [{"parts.position": "asc"}]},
+                        }
+                    },
+                ]
+            }
+        },
     )["hits"]["hits"]
-    return [h["_source"]["display_text"] for h in hits]
+    if not hits:
+        return []
+    return [p["_source"]["display_text"] for p in hits[0]["inner_hits"]["parts"]["hits"]["hits"]]
 
 
 def stored_documents(es: Elasticsearch, alias: str) -> list[tuple[str, dict]]:

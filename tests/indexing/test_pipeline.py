@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from service.indexing.documents import article_documents
+from service.indexing.documents import article_document
 from service.indexing.extraction import default_extractor, extract_entities
 from service.indexing.pipeline import Pipeline
 from service.ingest.sources import Rejection, read_paths
 from service.model import Article
-from tests.indexing.stored import stored_documents
+from tests.indexing.stored import part_texts, stored_documents
 from tests.project import FIXTURE_ARTICLES, SAMPLES
 
 
@@ -38,7 +38,7 @@ def mixed_folder(tmp_path_factory) -> Path:
 
 
 def inline_actions(paths: list[Path], index: str) -> tuple[list[dict], list[Rejection]]:
-    """What read_paths + article_documents produce, the reference for the pipeline."""
+    """What read_paths + article_document produce, the reference for the pipeline."""
     extractor = default_extractor()
     actions: list[dict] = []
     rejections: list[Rejection] = []
@@ -47,8 +47,7 @@ def inline_actions(paths: list[Path], index: str) -> tuple[list[dict], list[Reje
             rejections.append(item)
             continue
         assert isinstance(item, Article)
-        for doc in article_documents(item, extract_entities(item, extractor)):
-            actions.append({**doc, "_index": index})
+        actions.append({**article_document(item, extract_entities(item, extractor)), "_index": index})
     return actions, rejections
 
 
@@ -89,7 +88,7 @@ def test_reindex_with_workers_indexes_what_the_inline_reindex_does(es, at_0_and_
         assert "b-feed.jsonl:4: broken JSON" in result.stderr
         assert "c-empty.txt: empty file" in result.stderr
         es.indices.refresh(index=alias)
-        ids = es.search(index=alias, size=100, query={"term": {"doc_type": "article"}}, _source=False)
+        ids = es.search(index=alias, size=100, query={"match_all": {}}, _source=False)
         counts[workers] = (
             result.stderr.splitlines()[-1].split(",")[:3],
             es.count(index=alias)["count"],
@@ -97,8 +96,8 @@ def test_reindex_with_workers_indexes_what_the_inline_reindex_does(es, at_0_and_
         )
     assert counts["2"] == counts["0"]
     summary, documents, article_ids = counts["2"]
-    assert summary == ["read 16", " indexed 13 articles (" + str(documents) + " documents)", " rejected 3"]
-    assert len(article_ids) == 13
+    assert summary == ["read 16", " indexed 13 articles (13 documents)", " rejected 3"]
+    assert documents == len(article_ids) == 13  # one document per article
 
 
 def test_index_with_workers_stores_the_inline_documents_and_reports_alike(
@@ -119,8 +118,10 @@ def test_index_with_workers_stores_the_inline_documents_and_reports_alike(
     ]
 
 
-def test_index_with_workers_removes_the_parts_a_corrected_article_lost(es, cli_for, make_alias, tmp_path):
-    """Stale-part removal is part of the loader, so it works with worker processes too."""
+def test_index_with_workers_leaves_no_paragraph_a_corrected_article_lost(
+    es, cli_for, make_alias, client_for, tmp_path
+):
+    """A new version replaces the article's document whole, with worker processes too."""
     alias = make_alias()
     runner = cli_for(alias)
     feed = tmp_path / "feed.jsonl"
@@ -129,9 +130,12 @@ def test_index_with_workers_removes_the_parts_a_corrected_article_lost(es, cli_f
         feed.write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
         result = runner.invoke(args=["index", "--workers", "2", str(feed)])
         assert result.exit_code == 0, result.stderr
-    assert "removed 2 parts that updated articles no longer have" in result.stderr
-    texts = [s["display_text"] for _, s in stored_documents(es, alias) if s["doc_type"] == "part"]
-    assert sorted(texts) == ["כתבה", "ראשונה מתוקנת"]
+        assert "indexed 1 articles (1 documents)" in result.stderr
+    assert part_texts(es, alias, "fixed-1") == ["כתבה", "ראשונה מתוקנת"]
+    assert es.count(index=alias)["count"] == 1
+    client = client_for(alias)
+    assert client.get("/api/search", query_string={"q": "שלישית שתוסר"}).get_json()["total"] == 0
+    assert client.get("/api/search", query_string={"q": "מתוקנת"}).get_json()["total"] == 1
 
 
 def test_load_counts_what_it_read_and_rejected(es, make_alias, mixed_folder):

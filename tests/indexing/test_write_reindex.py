@@ -7,7 +7,7 @@ import pytest
 
 from service.es import ensure_alias
 from service.indexing import journal as reindex_journal
-from service.indexing.documents import BadArticleId, article_documents
+from service.indexing.documents import BadArticleId, article_document
 from service.indexing.extraction import extract_entities
 from service.indexing.loader import index_articles
 from service.indexing.reindex import aliased, reindex
@@ -59,9 +59,11 @@ def test_index_and_delete_during_a_reindex_survive_the_swap(es, cli_for, make_al
     assert part_texts(es, alias, "a1")  # the rest is there
 
 
-def test_a_write_that_never_saw_the_new_index_is_replayed_from_the_journal(es, make_alias, monkeypatch):
+def test_a_write_that_never_saw_the_new_index_is_replayed_from_the_journal(
+    es, make_alias, monkeypatch, client_for
+):
     """A writer that looked the lock up before the new index existed writes to the old index only:
-    the journal makes the reindex copy it (and drop the stale parts of a correction)."""
+    the journal makes the reindex copy it (a correction's new version whole, without its lost paragraph)."""
     alias = make_alias()
     reindex(es, alias, [*fixtures(), article("fix", ["ראשונה", "שנייה", "טעות"])])
     blind = reindex_journal.RunningReindex(None, None)  # a reindex runs, its target not yet known
@@ -82,6 +84,7 @@ def test_a_write_that_never_saw_the_new_index_is_replayed_from_the_journal(es, m
     assert result.replayed >= 2
     assert part_texts(es, alias, "blind-1") == ["כתבה חדשה", "נכתבה לאינדקס הישן בלבד"]
     assert part_texts(es, alias, "fix") == ["כתבה חדשה", "ראשונה מתוקנת"]
+    assert client_for(alias).get("/api/search", query_string={"q": "טעות"}).get_json()["total"] == 0
 
 
 def test_a_writer_running_through_the_whole_reindex_loses_nothing(es, make_alias):
@@ -121,7 +124,9 @@ def test_a_writer_running_through_the_whole_reindex_loses_nothing(es, make_alias
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
-def test_reindex_with_a_repeated_id_keeps_only_the_last_version(es, cli_for, make_alias, tmp_path, workers):
+def test_reindex_with_a_repeated_id_keeps_only_the_last_version(
+    es, cli_for, client_for, make_alias, tmp_path, workers
+):
     alias = make_alias()
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
@@ -139,12 +144,15 @@ def test_reindex_with_a_repeated_id_keeps_only_the_last_version(es, cli_for, mak
     result = runner.invoke(args=["reindex", "--workers", workers, str(feed)])
     assert result.exit_code == 0, result.stderr
     assert part_texts(es, alias, "dup") == ["כתבה", "ראשונה מתוקנת"]
-    hits = es.search(index=alias, query={"match_phrase": {"text": "שהוסרה בתיקון"}})["hits"]["total"]["value"]
-    assert hits == 0
-    assert "removed 2 parts" in result.stderr
+    assert es.count(index=alias)["count"] == 2  # one document per article, the repeated id's last
+    client = client_for(alias)
+    assert client.get("/api/search", query_string={"q": "שהוסרה בתיקון"}).get_json()["total"] == 0
+    assert client.get("/api/search", query_string={"q": "מתוקנת"}).get_json()["total"] == 1
 
 
-def test_an_article_id_like_a_part_id_does_not_overwrite_the_part(es, make_alias):
+def test_ids_that_look_alike_name_their_own_parts_in_search_results(es, make_alias, client_for):
+    """A result's part id ``<article>#<position>`` names one part of one article: story-7's third
+    part and the article story-7-2 stay apart (an id with '#' is refused, see the next test)."""
     alias = make_alias()
     ensure_alias(es, alias)
     summary = index_articles(
@@ -153,13 +161,20 @@ def test_an_article_id_like_a_part_id_does_not_overwrite_the_part(es, make_alias
     assert not summary.failed
     assert part_texts(es, alias, "story-7") == ["כתבה חדשה", "אחת", "שתיים", "שלוש"]
     assert part_texts(es, alias, "story-7-2") == ["כתבה חדשה", "כתבה אחרת"]
-    assert es.get(index=alias, id="story-7#2")["_source"]["article_id"] == "story-7"
+    client = client_for(alias)
+
+    def found(q: str) -> list[tuple[str, list[str]]]:
+        results = client.get("/api/search", query_string={"q": q}).get_json()["results"]
+        return [(r["article_id"], [s["id"] for s in r["snippets"]]) for r in results]
+
+    assert found("שתיים") == [("story-7", ["story-7#2"])]
+    assert found("אחרת") == [("story-7-2", ["story-7-2#1"])]
 
 
 def test_an_id_outside_the_article_id_alphabet_is_refused_not_written(es, make_alias):
     bad = article("story-7#2", ["מתחזה לחלק"])
     with pytest.raises(BadArticleId):
-        article_documents(bad, extract_entities(bad))
+        article_document(bad, extract_entities(bad))
     alias = make_alias()
     ensure_alias(es, alias)
     summary = index_articles(es, alias, [article("story-7", ["אחת", "שתיים", "שלוש"]), bad])

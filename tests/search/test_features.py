@@ -7,6 +7,7 @@ these tests, dated 2014-2016, with known people, places, organisations and credi
 import pytest
 
 from service.entities.gazetteer import load_gazetteer
+from service.model import ENTITY_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -145,35 +146,25 @@ def test_facet_counts_are_articles(api):
     assert putin["count"] == 3  # the seed, a2 and a5; not the number of parts
 
 
-def test_broad_queries_estimate_facets_from_their_best_parts(api, ids, es, alias, client_for, monkeypatch):
-    from werkzeug.datastructures import MultiDict
-
-    from service.search import facets, query
-    from service.search.parser import parse_search_args
-
-    assert not any(v["approximate"] for v in api(q="פוטין")["facets"]["person"])  # under the sample: exact
-    monkeypatch.setattr(facets, "FACET_SAMPLE", 1)
-    matching = es.count(index=alias, query=query.text_query(parse_search_args(MultiDict({"q": "פוטין"}))))[
-        "count"
-    ]
-    assert matching > 1
-    body = api(q="פוטין")
-    people = body["facets"]["person"]
-    # One part in the sample: each of its people counts one article, scaled to every matching part,
-    # and no estimate exceeds the articles found.
-    assert matching > body["total"]
-    assert people and all(v["approximate"] and v["count"] == body["total"] for v in people)
-    monkeypatch.setattr(facets, "FACET_SAMPLE", matching - 1)
-    people = api(q="פוטין")["facets"]["person"]
-    assert all(v["approximate"] and 1 <= v["count"] <= body["total"] for v in people)
-    page = client_for(alias).get("/", query_string={"q": "פוטין"}).get_data(as_text=True)
-    assert 'title="הערכה">≈' in page  # the page marks estimates
-    # A selected value is counted exactly whatever the sample.
-    putin = ids("ולדימיר פוטין", "person")
-    chosen = next(v for v in api(q="פוטין", person=putin)["facets"]["person"] if v["id"] == putin)
-    assert chosen["count"] == 3 and not chosen["approximate"]
-    # Browsing counts article documents, never a sample.
-    assert not any(v["approximate"] for v in api(person=putin)["facets"]["place"])
+@pytest.mark.parametrize("q", ["", "פוטין", "נתניהו", "פוטין חיפה"])  # browsing, broad, relaxed
+def test_facet_counts_are_exact_a_value_counts_what_selecting_it_finds(api, client_for, alias, q):
+    """Every count is of article documents, exactly (no sample, no estimate): clicking a value
+    finds as many articles as it showed, each of them with that value; the histogram adds up to
+    the total."""
+    body = api(q=q, size=50)
+    assert sum(b["count"] for b in body["dates"]["buckets"]) == body["total"] == len(body["results"])
+    checked = 0
+    for entity_type in ENTITY_TYPES:
+        for value in body["facets"][entity_type]:
+            assert set(value) == {"id", "name", "count", "selected"}, value  # no "approximate"
+            chosen = api(q=q, size=50, **{entity_type: value["id"]})
+            assert value["count"] == chosen["total"] == len(chosen["results"]) > 0, (entity_type, value)
+            found = [{e["id"] for e in r["entities"][entity_type]} for r in chosen["results"]]
+            assert all(value["id"] in ids for ids in found), (entity_type, value)
+            checked += 1
+    assert checked >= 5
+    page = client_for(alias).get("/", query_string={"q": q}).get_data(as_text=True)
+    assert "≈" not in page and 'title="הערכה"' not in page  # the page marks no estimate
 
 
 def test_facets_are_disjunctive_and_keep_selected_values(api, ids):

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.search.dates import date_interval, histogram_bounds
 from service.search.parser import MAX_SIZE, InvalidRequest, parse_query, parse_search_args
-from service.search.query import build_search
+from service.search.query import SNIPPETS_PER_ARTICLE, build_search
 
 
 def parse(**kw):
@@ -110,15 +110,41 @@ def test_offset_follows_page_and_size():
     assert (body["from"], body["size"]) == (40, 20)
 
 
-def test_results_are_grouped_by_article():
+def _nested_parts(body: dict) -> dict:
+    """The nested query on the article's parts that brings them back as inner hits."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "inner_hits" in node.get("nested", {}):
+                found.append(node["nested"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(body["query"])
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_results_are_articles_scored_by_their_best_part():
     body = build_search(parse(q="x"))
-    assert body["collapse"]["field"] == "article_id"
-    assert body["collapse"]["inner_hits"]["highlight"]["encoder"] == "html"
+    assert "collapse" not in body  # one document per article: nothing to group
+    nested = _nested_parts(body)
+    assert (nested["path"], nested["score_mode"]) == ("parts", "max")
+    inner = nested["inner_hits"]
+    assert inner["name"] == "parts" and inner["size"] == SNIPPETS_PER_ARTICLE
+    assert inner["highlight"]["encoder"] == "html"
+    assert "parts.text" in inner["highlight"]["fields"]
 
 
 def test_empty_query_lists_newest_first_without_highlight():
     body = build_search(parse())
-    assert "highlight" not in body["collapse"]["inner_hits"]
+    inner = _nested_parts(body)["inner_hits"]
+    assert "highlight" not in inner
+    assert inner["sort"] == [{"parts.position": "asc"}]  # the article's first parts, in order
     assert body["sort"][0]["published_at"]["order"] == "desc"
 
 
@@ -175,37 +201,38 @@ def test_relaxed_queries_need_fewer_of_their_words_than_keywords():
     assert [required_words(n, relaxed=True) for n in (1, 2, 3, 4, 8)] == [1, 1, 1, 1, 2]
 
 
-def test_browsing_counts_article_documents_and_searching_counts_distinct_articles():
+def test_browsing_and_searching_count_facets_alike_on_article_documents():
+    """The facets count the articles the query finds, whatever the query: the same aggregations,
+    plain ``terms`` on the article documents, no sample and no distinct count; the total is the
+    hits'."""
     browse = build_search(parse_search_args(MultiDict([("person", "person:a")])))
-    scoped = browse["aggs"]["on_articles"]["aggs"]
-    assert "global" in browse["aggs"]["on_articles"]
-    assert (
-        "'doc_type': 'article'" in repr(scoped["person"]["filter"])
-        and "aggs" not in scoped["person"]["aggs"]["top"]
-    )
-    search = build_search(parse_search_args(MultiDict([("q", "x")])))
-    sample = search["aggs"]["person"]["aggs"]["sample"]
-    top = sample["aggs"]["top"]
-    assert top["terms"]["size"] > 10 and "articles" in top["aggs"]
-    assert sample["sampler"]["shard_size"] >= 1000  # a text query's facets come from its best parts
+    search = build_search(parse_search_args(MultiDict([("q", "x"), ("person", "person:a")])))
+    assert browse["aggs"] == search["aggs"]
+    assert set(search["aggs"]) == {"person", "place", "organisation", "credit"}
+    top = search["aggs"]["place"]["aggs"]["top"]
+    assert top["terms"]["field"] == "entities.place" and "aggs" not in top
+    assert search["track_total_hits"] is True
+    for old in ("sampler", "cardinality", "global", "doc_type", "collapse"):
+        assert old not in repr(search), old
 
 
-def test_sampled_facet_counts_are_scaled_and_capped():
+def test_facet_counts_are_the_buckets_article_counts():
     from service.search.facets import ENTITY_FACETS
 
-    def agg(parts: int, sampled: int, buckets: list[tuple[str, int]]) -> dict:
-        top = [{"key": f"person:{k}|{k}", "doc_count": n, "articles": {"value": n}} for k, n in buckets]
-        return {"doc_count": parts, "sample": {"doc_count": sampled, "top": {"buckets": top}}}
+    def buckets(*counts: tuple[str, int]) -> dict:
+        return {"buckets": [{"key": f"person:{k}|{k}", "doc_count": n} for k, n in counts]}
 
-    req = parse_search_args(MultiDict([("q", "x")]))
-    values = ENTITY_FACETS["person"].get_values(req, agg(100, 10, [("a", 2), ("b", 9)]), total=50)
-    # 10 of 100 matching parts sampled: counts times 10, none above the 50 articles found.
-    assert [(v["id"], v["count"], v["approximate"]) for v in values] == [
-        ("person:b", 50, True),
-        ("person:a", 20, True),
+    agg = {"doc_count": 20, "top": buckets(("b", 9), ("a", 2)), "selected": buckets(("c", 4))}
+    req = parse_search_args(MultiDict([("q", "x"), ("person", "person:c"), ("person", "person:d")]))
+    values = ENTITY_FACETS["person"].get_values(req, agg)
+    # As counted: selected values first (one that matches nothing any more counts 0), then by count.
+    assert [(v["id"], v["count"], v["selected"]) for v in values] == [
+        ("person:c", 4, True),
+        ("person:d", 0, True),
+        ("person:b", 9, False),
+        ("person:a", 2, False),
     ]
-    exact = ENTITY_FACETS["person"].get_values(req, agg(10, 10, [("a", 2)]), total=50)
-    assert exact[0]["count"] == 2 and not exact[0]["approximate"]
+    assert all(set(v) == {"id", "name", "count", "selected"} for v in values)
 
 
 @pytest.mark.parametrize(

@@ -2,64 +2,61 @@
 a document that bypassed the ingest caps) never turns a search, a page or an API answer into a 500.
 
 The poisoned documents are written straight into a test alias with the Elasticsearch client, so
-that they reach the real node exactly as a writer without our ingest checks would leave them."""
+that they reach the real node exactly as a writer without our ingest checks would leave them: built by
+the write side's ``article_document`` (one document per article, its parts nested), then changed by
+hand where the poison is in the stored shape itself (parts stored out of order, no parts at all)."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch, helpers
 
+from service.entities.extractor import ArticleEntities, Mention
 from service.es import ensure_alias
+from service.indexing.documents import article_document
 from service.indexing.loader import index_articles
 from service.ingest.sources import read_paths
-from service.search import article as articles_module
+from service.model import MAX_PARTS, Article, Part, part_id
 from tests.project import SAMPLES
 
 FAR_FUTURE = "9999-12-31T23:00:00-05:00"  # UTC: +10000-01-01, which Python's date cannot hold
 FAR_PAST = "0001-01-01T00:00:00Z"
 HUGE_PARAGRAPH_CHARS = 1_200_000  # past index.highlight.max_analyzed_offset (1,000,000)
-MANY_PARTS = 2_500  # more than one page of 1,000 parts
+MANY_PARTS = 2_500  # past the ingest cap (MAX_PARTS): only another writer leaves so many
 POISON_ENTITY = "person:poison_test"
+POISON_NAME = "רעל בדיקה"
 
 
-def _docs(article_id: str, texts: list[str], *, published_at: str | None, url: str | None = None):
-    """An article document and its parts, as the index mapping holds them."""
-    common = {
-        "article_id": article_id,
-        "title": f"כתבה {article_id}",
-        "display_title": f"כתבה {article_id}",
-        "url": url,
-        "source": "test",
-        "published_at": published_at,
-        "authors": [],
-        "language": "he",
-        "entity_ids": [POISON_ENTITY],
-        "entities": {"person": [f"{POISON_ENTITY}|רעל בדיקה"]},
-    }
-    yield {
-        "_id": article_id,
-        "doc_type": "article",
-        **common,
-        "display_lead": None,
-        "title_terms": ["כתבה"],
-        "entity_counts": [{"id": POISON_ENTITY, "type": "person", "name": "רעל בדיקה", "count": 1}],
-        "entity_mentions": [{"id": POISON_ENTITY, "count": 1}],
-    }
-    for position, text in enumerate(texts):
-        yield {
-            "_id": f"{article_id}~part~{position}",
-            "doc_type": "part",
-            **common,
-            "kind": "body",
-            "position": position,
-            "text": text,
-            "display_text": text,
-            "part_entity_ids": [],
-        }
+def _document(article_id: str, texts: list[str], *, published_at: str, url: str = "") -> dict[str, Any]:
+    """An article of body paragraphs ``texts`` naming the poison person, as the write side builds it
+    (``published_at``: a time, or a day without one)."""
+    when = datetime.fromisoformat(published_at) if "T" in published_at else date.fromisoformat(published_at)
+    article = Article(
+        title=f"כתבה {article_id}",
+        parts=[Part("body", t) for t in texts],
+        url=url,
+        source="test",
+        published_at=when,
+        id=article_id,
+    )
+    mention = Mention(0, 0, 0, POISON_ENTITY, "person", POISON_NAME, "gazetteer")
+    entities = ArticleEntities([[mention], *[[] for _ in texts[1:]]])
+    return article_document(article, entities)
+
+
+def _parts_out_of_order(doc: dict[str, Any]) -> dict[str, Any]:
+    """Another writer's order: the nested parts stored last first (the article view sorts them)."""
+    return {**doc, "parts": doc["parts"][::-1]}
+
+
+def _without_parts(doc: dict[str, Any]) -> dict[str, Any]:
+    """An article document with no nested part at all (no title part either)."""
+    return {**doc, "parts": []}
 
 
 def _huge_paragraph() -> str:
@@ -69,20 +66,27 @@ def _huge_paragraph() -> str:
     return "זברהחמוס " + text + " זברהחמוס סוף"
 
 
+def _long_texts() -> list[str]:
+    return [f"פסקה מספר {i}" for i in range(MANY_PARTS)]
+
+
 @pytest.fixture(scope="module")
 def alias(es: Elasticsearch):
     alias = f"test-poison-{uuid.uuid4().hex[:8]}"
     ensure_alias(es, alias)
     assert not index_articles(es, alias, list(read_paths([SAMPLES]))).failed
+    day = "2016-01-03"
     docs = [
-        *_docs("far-future", ["ידיעה מן העתיד הרחוק קרנפון"], published_at=FAR_FUTURE),
-        *_docs("far-past", ["ידיעה מן העבר הרחוק קרנפון"], published_at=FAR_PAST),
-        *_docs("huge", [_huge_paragraph()], published_at="2016-01-02T10:00:00+02:00"),
-        *_docs("js-url", ["כתובת מסוכנת"], published_at="2016-01-03", url="javascript:alert(1)"),
-        *_docs("data-url", ["כתובת נתונים"], published_at="2016-01-03", url=" data:text/html,x"),
-        *_docs("http-url", ["כתובת תקינה"], published_at="2016-01-03", url="https://example.org/a?b=1"),
-        *_docs("long", [f"פסקה מספר {i}" for i in range(MANY_PARTS)], published_at="2016-01-04"),
+        _document("far-future", ["ידיעה מן העתיד הרחוק קרנפון"], published_at=FAR_FUTURE),
+        _document("far-past", ["ידיעה מן העבר הרחוק קרנפון"], published_at=FAR_PAST),
+        _document("huge", [_huge_paragraph()], published_at="2016-01-02T10:00:00+02:00"),
+        _document("js-url", ["כתובת מסוכנת"], published_at=day, url="javascript:alert(1)"),
+        _document("data-url", ["כתובת נתונים"], published_at=day, url=" data:text/html,x"),
+        _document("http-url", ["כתובת תקינה"], published_at=day, url="https://example.org/a?b=1"),
+        _parts_out_of_order(_document("long", _long_texts(), published_at="2016-01-04")),
+        _without_parts(_document("no-parts", ["נעלם"], published_at=day)),
     ]
+    assert docs[0]["published_at"] == FAR_FUTURE and len(docs[6]["parts"]) == MANY_PARTS > MAX_PARTS
     actions = [{"_index": alias, "_id": d.pop("_id"), "_source": d} for d in docs]
     _, errors = helpers.bulk(es.options(request_timeout=120), actions, refresh=True, raise_on_error=False)
     assert not errors, errors[:3]
@@ -309,16 +313,38 @@ def test_http_urls_are_still_linked(client_for, alias):
     assert 'href="https://example.org/a?b=1"' in html
 
 
-def test_the_article_api_returns_every_part(client_for, alias):
+def test_the_article_api_returns_every_part_in_order(client_for, alias):
+    """Past the ingest cap and stored last first: every part, in order, each with its own text."""
     body = client_for(alias).get("/api/articles/long").get_json()
     assert [p["position"] for p in body["parts"]] == list(range(MANY_PARTS))
-    assert body["parts_total"] == MANY_PARTS and body["parts_truncated"] is False
+    assert [p["text"] for p in body["parts"]] == _long_texts()
+    assert [p["id"] for p in body["parts"]][-1] == part_id("long", MANY_PARTS - 1)
+    assert "parts_total" not in body and "parts_truncated" not in body  # one document holds them all
 
 
-def test_the_article_api_says_when_parts_are_truncated(client_for, alias, monkeypatch):
-    monkeypatch.setattr(articles_module, "MAX_PARTS", 1_200)
-    body = client_for(alias).get("/api/articles/long").get_json()
-    assert [p["position"] for p in body["parts"]] == list(range(1_200))
-    assert body["parts_total"] == MANY_PARTS and body["parts_truncated"] is True
+def test_the_article_page_shows_every_part_in_order(client_for, alias):
     html = client_for(alias).get("/articles/long").get_data(as_text=True)
-    assert "1,200" in html or "1200" in html
+    first, last = html.index(f"<p>{_long_texts()[0]}</p>"), html.index(f"<p>{_long_texts()[-1]}</p>")
+    assert first < html.index("<p>פסקה מספר 1250</p>") < last
+    assert html.count("<p>פסקה מספר ") == MANY_PARTS
+
+
+def test_any_part_of_a_long_article_is_found_with_its_own_snippet(client_for, alias):
+    body = client_for(alias).get("/api/search", query_string={"q": '"פסקה מספר 2499"'}).get_json()
+    assert [r["article_id"] for r in body["results"]] == ["long"]
+    assert body["results"][0]["snippets"][0]["id"] == part_id("long", MANY_PARTS - 1)
+
+
+def test_an_article_without_parts_breaks_nothing(client_for, alias):
+    client = client_for(alias)
+    body = client.get("/api/articles/no-parts").get_json()
+    assert body["title"] == "כתבה no-parts" and body["parts"] == []
+    assert client.get("/articles/no-parts").status_code == 200
+    # Browsing lists every article, a partless one too (with no snippet); no word can find it.
+    for params, listed in (({"size": "50"}, True), ({"person": POISON_ENTITY}, True), ({"q": "נעלם"}, False)):
+        response = client.get("/api/search", query_string=params)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        results = {r["article_id"]: r for r in response.get_json()["results"]}
+        assert ("no-parts" in results) is listed, params
+        if listed:
+            assert results["no-parts"]["snippets"] == []
