@@ -13,7 +13,10 @@ round:
   request, shaping the results, JSON.
 
 Targets: API p50 ≤ 1.2 × direct p50 + 5 ms (per query type and overall); the mix's p50 at
-1,000,000 parts < 2 × its p50 at 100,000 parts. The indices are the generated corpora
+1,000,000 parts ≤ 1.6 × its p50 at 100,000 parts (issue 17; issue 7 asked for 2 ×). The node's
+request cache is off for both paths (the app's ``request_cache=False``; the direct body does not ask
+for it): every round repeats the same queries, and this measures what a query costs, not a cache
+hit (``bench_load`` measures the cache, on a modelled query log). The indices are the generated corpora
 (``bench/gen_corpus.py``) built by ``bench/bench_build.py --parts N`` (built here when absent).
 The machine is noisy, so each round interleaves both paths and both sizes query by query (the
 order alternates between rounds), and every ratio is taken within this one run. ``--profile``
@@ -48,7 +51,7 @@ from service.search.parser import parse_search_args
 from service.search.searching import ArticleSearch
 
 TARGET_FACTOR, TARGET_PLUS = 1.2, 0.005  # API p50 <= 1.2 x direct p50 + 5 ms
-GROWTH_TARGET = 2.0
+GROWTH_TARGET = 1.6
 
 
 @dataclass
@@ -80,7 +83,8 @@ def make_target(url: str, parts: int, seed: int) -> Target:
     build = ensure_bench_index(es_admin, parts, seed)
     if build.seconds is not None:
         print(f"built {build.alias} in {build.seconds:,.0f} s")
-    app = create_app(Settings(es_url=url, es_index=build.alias, es_request_timeout=30.0))
+    settings = Settings(es_url=url, es_index=build.alias, es_request_timeout=30.0, request_cache=False)
+    app = create_app(settings)
     es = app.extensions["elasticsearch"]
     search = ArticleSearch(es, build.alias, app.extensions["date_extent"])
     queries = []
@@ -185,7 +189,7 @@ def latency_table(target: Target) -> tuple[list[str], bool]:
 def growth_table(small: Target, large: Target) -> list[str]:
     lines = [
         f"Growth, {small.parts:,} → {large.parts:,} parts ({large.parts / small.parts:.0f}× the data), "
-        f"p50 ms; target < {GROWTH_TARGET:.0f}× slower:",
+        f"p50 ms; target ≤ {GROWTH_TARGET:.1f}× slower:",
         "",
         f"| Query type | API {parts_label(small.parts)} | API {parts_label(large.parts)} | API ratio "
         f"| Direct {parts_label(small.parts)} | Direct {parts_label(large.parts)} | Direct ratio | Target |",
@@ -199,7 +203,7 @@ def growth_table(small: Target, large: Target) -> list[str]:
         ratio = a_l / a_s
         lines.append(
             f"| {category} | {fmt_ms(a_s)} | {fmt_ms(a_l)} | **{ratio:.2f}** | {fmt_ms(d_s)} | {fmt_ms(d_l)} "
-            f"| {d_l / d_s:.2f} | {'PASS' if ratio < GROWTH_TARGET else 'FAIL'} |"
+            f"| {d_l / d_s:.2f} | {'PASS' if ratio <= GROWTH_TARGET else 'FAIL'} |"
         )
     return lines
 

@@ -29,6 +29,8 @@ SCRIPTS = [
     ["bench_build.py", "--parts", "1000"],
     ["bench_query.py"],
     ["bench_load.py"],
+    ["check_facets.py"],
+    ["bench_highlight.py"],
     ["snapshot_api.py", "--check", "docs/api-snapshot.sha256"],
 ]
 NOT_SCRIPTS = {"benchlib.py": "the shared library", "loadgen.py": "bench_load's second process"}
