@@ -228,9 +228,9 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
 
 def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
     """The facets and the date histogram, counted on the matching articles: exact."""
-    aggs: dict[str, Any] = {
-        t: ENTITY_FACETS[t].get_aggregation(req, filters(req, without=t)) for t in ENTITY_TYPES
-    }
+    aggs: dict[str, Any] = {}
+    for t in ENTITY_TYPES:
+        aggs |= ENTITY_FACETS[t].get_aggregations(req, filters(req, without=t))
     if bounds:
         aggs["dates"] = DATE_FACET.get_aggregation(filters(req), bounds)
     return aggs

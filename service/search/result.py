@@ -60,6 +60,6 @@ def shape_results(
         "relaxed": relaxed,
         "took_ms": response.get("took"),
         "results": [_result(hit) for hit in response["hits"]["hits"]],
-        "facets": {t: ENTITY_FACETS[t].get_values(req, aggs[t]) for t in ENTITY_TYPES},
+        "facets": {t: ENTITY_FACETS[t].get_values(req, aggs) for t in ENTITY_TYPES},
         "dates": DATE_FACET.get_values(req, aggs.get("dates"), bounds),
     }

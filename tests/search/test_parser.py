@@ -208,7 +208,8 @@ def test_browsing_and_searching_count_facets_alike_on_article_documents():
     browse = build_search(parse_search_args(MultiDict([("person", "person:a")])))
     search = build_search(parse_search_args(MultiDict([("q", "x"), ("person", "person:a")])))
     assert browse["aggs"] == search["aggs"]
-    assert set(search["aggs"]) == {"person", "place", "organisation", "credit"}
+    # The person facet has no other filter: its aggregations stand side by side, unwrapped.
+    assert set(search["aggs"]) == {"person_top", "person_selected", "place", "organisation", "credit"}
     top = search["aggs"]["place"]["aggs"]["top"]
     assert top["terms"]["field"] == "entities.place" and "aggs" not in top
     assert search["track_total_hits"] is True
@@ -224,15 +225,25 @@ def test_facet_counts_are_the_buckets_article_counts():
 
     agg = {"doc_count": 20, "top": buckets(("b", 9), ("a", 2)), "selected": buckets(("c", 4))}
     req = parse_search_args(MultiDict([("q", "x"), ("person", "person:c"), ("person", "person:d")]))
-    values = ENTITY_FACETS["person"].get_values(req, agg)
-    # As counted: selected values first (one that matches nothing any more counts 0), then by count.
-    assert [(v["id"], v["count"], v["selected"]) for v in values] == [
-        ("person:c", 4, True),
-        ("person:d", 0, True),
-        ("person:b", 9, False),
-        ("person:a", 2, False),
-    ]
-    assert all(set(v) == {"id", "name", "count", "selected"} for v in values)
+    wrapped = {"person": agg}
+    side_by_side = {"person_top": agg["top"], "person_selected": agg["selected"]}
+    for aggs in (wrapped, side_by_side):
+        values = ENTITY_FACETS["person"].get_values(req, aggs)
+        # As counted: selected values first (one that matches nothing any more counts 0), then by count.
+        assert [(v["id"], v["count"], v["selected"]) for v in values] == [
+            ("person:c", 4, True),
+            ("person:d", 0, True),
+            ("person:b", 9, False),
+            ("person:a", 2, False),
+        ]
+        assert all(set(v) == {"id", "name", "count", "selected"} for v in values)
+
+
+def test_a_facet_is_wrapped_in_a_filter_only_when_other_filters_apply():
+    plain = build_search(parse_search_args(MultiDict([("q", "x")])))["aggs"]
+    assert set(plain) == {f"{t}_top" for t in ("person", "place", "organisation", "credit")}
+    dated = build_search(parse_search_args(MultiDict([("q", "x"), ("from", "2015-01-01")])))["aggs"]
+    assert "2015-01-01" in repr(dated["person"]["filter"]) and "person_top" not in dated
 
 
 @pytest.mark.parametrize(
