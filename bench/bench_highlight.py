@@ -6,8 +6,9 @@ vectors "where the measurement says so". Without offsets in the postings the uni
 re-analyses each returned part's text (two analyzers, since it merges the exact and ``.stem``
 matches); with them it reads the offsets from the index. This copies the bench index (``bench/
 bench_build.py --parts N``) into one whose mapping lacks the offsets, force-merges both to one
-segment, and times the text queries of the fixed mix (``benchlib.QUERY_MIX``) on both, the body the
-service sends (request cache off), interleaved, then the same without highlighting.
+segment, and times the text queries of the fixed mix (``benchlib.QUERY_MIX``) on both, the hits
+request the service sends (request cache off; its counts need no highlighting), interleaved, then
+the same without highlighting.
 
 Usage (from the project root; the node is started on ES_PORT, default 9260, unless ES_URL is set)::
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(len(requests)):
                 for key in keys:
                     started = time.perf_counter()
-                    es.search(index=key[0], **bodies[key][i])
+                    es.search(index=key[0], request_cache=False, **bodies[key][i])
                     if number >= 2:
                         times[key].append(time.perf_counter() - started)
         lines = [
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _body(es: Any, index: str, req: Any, highlight: bool) -> dict[str, Any]:
-    _, body = ArticleSearch(es, index).query(req)
+    _, (_, body, _, _) = ArticleSearch(es, index).query(req)
     if not highlight:
         body["query"]["bool"]["must"][0]["nested"]["inner_hits"].pop("highlight", None)
     return body

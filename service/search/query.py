@@ -239,9 +239,21 @@ def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[s
 def build_search(
     req: SearchRequest, bounds: tuple[date, date] | None = None, *, relaxed: bool | None = None
 ) -> dict[str, Any]:
-    """``bounds``: the date histogram's first and last days (``dates.histogram_bounds``), None for no
-    histogram; ``relaxed``: as for ``text_query``. The total is the hits' (every filter applied)."""
-    return {
+    """The whole search as one body. ``bounds``: the date histogram's first and last days
+    (``dates.histogram_bounds``), None for no histogram; ``relaxed``: as for ``text_query``. The
+    total is the hits' (every filter applied)."""
+    hits, counts = build_searches(req, bounds, relaxed=relaxed)
+    return {**hits, "aggs": counts["aggs"]}
+
+
+def build_searches(
+    req: SearchRequest, bounds: tuple[date, date] | None = None, *, relaxed: bool | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The search as two bodies that the node can run side by side (``searching.py`` sends them in
+    one ``msearch``): the hits (a page of articles with their best parts, and the total) and the
+    counts (the facets and the date histogram: no hits, no inner hits, and so request-cacheable
+    by default, which the next page reuses). Arguments as for ``build_search``."""
+    hits = {
         "query": text_query(req, relaxed=relaxed, inner_hits=best_parts(req)),
         "post_filter": all_of(filters(req)),
         "sort": sort_order(req),
@@ -249,5 +261,11 @@ def build_search(
         "size": req.size,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
+    }
+    counts = {
+        "query": text_query(req, relaxed=relaxed),
+        "size": 0,
+        "track_total_hits": False,
         "aggs": aggregations(req, bounds),
     }
+    return hits, counts

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elastic_transport import ApiResponseMeta
+from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.exceptions import HTTP_EXCEPTIONS
 
 from service.search.dates import DateExtent, histogram_bounds
 from service.search.name_variants import LazyNameVariants, NameVariants
-from service.search.query import build_search, relaxable, starts_relaxed
+from service.search.query import build_searches, relaxable, starts_relaxed
 from service.search.request import SearchRequest
 from service.search.result import shape_results
 from service.search.spelling import suggestion
@@ -37,18 +39,29 @@ class ArticleSearch:
 
     def query(
         self, req: SearchRequest, relaxed: bool | None = None
-    ) -> tuple[tuple[date, date] | None, dict[str, Any]]:
-        """The histogram's bounds (computed once, for the query and the shape) and the search body
-        (also what a benchmark times)."""
+    ) -> tuple[tuple[date, date] | None, list[dict[str, Any]]]:
+        """The histogram's bounds (computed once, for the query and the shape) and the ``msearch``
+        of the search: headers and bodies of its hits and its counts (also what a benchmark times)."""
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
-        return bounds, build_search(req, bounds, relaxed=relaxed)
+        header = {"index": self.index, "request_cache": self.cache}
+        hits, counts = build_searches(req, bounds, relaxed=relaxed)
+        return bounds, [header, hits, header, counts]
+
+    def send(self, searches: list[dict[str, Any]]) -> dict[str, Any]:
+        """The ``msearch`` answered as one search response: the hits' with the counts'
+        aggregations. An error in either is raised as the node's own (``msearch`` reports it in
+        the response), so that the error handlers tell a 400 from a 503 as for one search."""
+        response = self.es.msearch(searches=searches)
+        hits, counts = (_checked(response, item) for item in response["responses"])
+        return {**hits, "aggregations": counts.get("aggregations", {})}
 
     def run(self, req: SearchRequest) -> dict[str, Any]:
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
 
         def answer(relaxed: bool) -> dict[str, Any]:
-            body = build_search(req, bounds, relaxed=relaxed)
-            response = self.es.search(index=self.index, request_cache=self.cache, **body).body
+            header = {"index": self.index, "request_cache": self.cache}
+            hits, counts = build_searches(req, bounds, relaxed=relaxed)
+            response = self.send([header, hits, header, counts])
             return shape_results(req, response, bounds, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)
@@ -64,6 +77,18 @@ class ArticleSearch:
         total = 0 if found_nothing_strictly else result["total"]
         result["did_you_mean"] = suggestion(self.es, self.index, req, total, self.names)
         return result
+
+
+def _checked(response: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """One ``msearch`` item, or its error raised as the exception a search would have raised."""
+    if "error" not in item:
+        return item
+    status = int(item.get("status", 500))
+    meta = response.meta
+    item_meta = ApiResponseMeta(status, meta.http_version, meta.headers, meta.duration, meta.node)
+    error = item["error"]
+    kind = error.get("type", "msearch item failed") if isinstance(error, dict) else str(error)
+    raise HTTP_EXCEPTIONS.get(status, ApiError)(message=kind, meta=item_meta, body={"error": error})
 
 
 def run_search(
