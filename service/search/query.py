@@ -161,18 +161,23 @@ def text_query(
     (``part_query``), and is left out when any of its parts has an excluded word. ``relaxed``:
     require the best-matching subset of the words instead of all; None decides by the query's form
     (``starts_relaxed``). ``inner_hits``: the parts to return with each article. Browsing (no
-    words, no part kind) lists every article, its first parts when it has any."""
+    words, no part kind) lists every article, with its first parts when it has any and they are
+    asked for: only those are looked at (a nested clause over every part cost 60 of 67 ms at a
+    million parts)."""
     if relaxed is None:
         relaxed = starts_relaxed(req.query)
-    nested: dict[str, Any] = {"path": "parts", "score_mode": "max", "query": part_query(req, relaxed)}
+    browsing = req.query.empty and not req.kinds
+    query = part_query(req, relaxed)
+    if browsing:
+        query = {"range": {"parts.position": {"lt": SNIPPETS_PER_ARTICLE}}}
+    nested: dict[str, Any] = {"path": "parts", "score_mode": "max", "query": query}
     if inner_hits:
         nested["inner_hits"] = inner_hits
-    browsing = req.query.empty and not req.kinds
     must_not = exclusion_clauses(req)
     return {
         "bool": {
             "must": [{"match_all": {}}] if browsing else [{"nested": nested}],
-            "should": [{"nested": nested}] if browsing else [],
+            "should": [{"nested": nested}] if browsing and inner_hits else [],
             "must_not": (
                 [{"nested": {"path": "parts", "query": {"bool": {"should": must_not}}}}] if must_not else []
             ),
