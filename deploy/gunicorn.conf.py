@@ -34,3 +34,13 @@ accesslog = "-"
 # No control socket: its default path ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn of
 # the user (tests, benchmarks and `make run` at once), and nothing here uses gunicornc.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Load the gazetteer's names for did-you-mean before the worker takes requests. Loaded on the
+    first suggestion instead, it held the GIL for about 1.5 s while the worker's other threads
+    waited for their searches, past the 1.5 s search timeout: two 503s in the first seconds of
+    bench_load's query log (docs/benchmarks.md)."""
+    names = getattr(worker.wsgi, "extensions", {}).get("name_variants")
+    if names is not None:
+        names.get()
