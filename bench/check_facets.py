@@ -6,7 +6,10 @@ modelled query log (``benchlib.zipf_query_log``: browsing, frequent words and en
 searches) and the fixed mix of ``bench_query``, asked through the API (``GET /api/search``, Flask
 test client); one of the facet values it shows, at random; then the same query with that value
 selected. The value's count must equal the clicked total, and the clicked date histogram must add up
-to that total. Every mismatch is listed.
+to that total. Facets are disjunctive (OR within a facet, each facet counted without its own
+selection), so a value of a facet that already has a selection shows its own articles, not the
+union a click would give: such a value is checked selected alone in its facet (other facets' values
+kept). Every mismatch is listed.
 
 Usage (from the project root; the node is started on ES_PORT, default 9260, unless ES_URL is set)::
 
@@ -68,7 +71,8 @@ def check(client, queries: list[list[tuple[str, str]]], pairs: int, seed: int) -
         if not offered:
             continue
         facet, value = rng.choice(offered)
-        clicked = client.get("/api/search", query_string=[*args, (facet, value["id"])]).get_json()
+        others = [(k, v) for k, v in args if k != facet]
+        clicked = client.get("/api/search", query_string=[*others, (facet, value["id"])]).get_json()
         histogram = sum(b["count"] for b in clicked["dates"]["buckets"])
         checked.append(
             Pair(args, facet, value["id"], value["name"], value["count"], clicked["total"], histogram)
