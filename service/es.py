@@ -39,12 +39,18 @@ def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
-def search_context() -> tuple[Any, Any, bool]:
+def search_context() -> tuple[Any, Any, bool, Any]:
     """What every search of the application shares: the index's date extent (cached), the
-    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them, and
-    whether to use the node's request cache (``Settings.request_cache``)."""
+    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them, whether
+    to use the node's request cache (``Settings.request_cache``) and the cache of whole answers."""
     extensions = current_app.extensions
-    return extensions["date_extent"], extensions["name_variants"], get_settings().request_cache
+    settings = get_settings()
+    return (
+        extensions["date_extent"],
+        extensions["name_variants"],
+        settings.request_cache,
+        extensions["result_cache"],
+    )
 
 
 def load_index_definition(name: str = "articles") -> dict[str, Any]:
