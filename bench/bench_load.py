@@ -10,9 +10,8 @@ time and in request count, sending either a modelled newsroom query log (``--mix
 default: ``benchlib.zipf_query_log``, Zipfian repeats of the index's frequent words and entities
 and a long tail of rare two-word searches, replayed in order across the steps, the node's request
 cache emptied before each worker count) or the 21 queries of ``bench/bench_query.py``
-round-robin (``--mix fixed``). ``--cache off`` runs the service without its caches
-(``SEARCH_REQUEST_CACHE=0``, ``RESULT_CACHE_SECONDS=0``). Each step is closed-loop at a fixed
-concurrency (requests in flight).
+round-robin (``--mix fixed``). ``--cache off`` runs the service without the request cache
+(``SEARCH_REQUEST_CACHE=0``). Each step is closed-loop at a fixed concurrency (requests in flight).
 
 Per worker count: a sweep of concurrencies (``--concurrency``, ``--step`` seconds each) finds the
 highest throughput whose p99 stays under ``--p99-ms`` (150); then ``--duration`` (60) seconds at
@@ -99,7 +98,6 @@ class Gunicorn:
             "WEB_WORKERS": str(workers),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "SEARCH_REQUEST_CACHE": "1" if cache else "0",
-            **({} if cache else {"RESULT_CACHE_SECONDS": "0"}),
         }
         command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

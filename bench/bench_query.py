@@ -83,9 +83,7 @@ def make_target(url: str, parts: int, seed: int) -> Target:
     build = ensure_bench_index(es_admin, parts, seed)
     if build.seconds is not None:
         print(f"built {build.alias} in {build.seconds:,.0f} s")
-    settings = Settings(
-        es_url=url, es_index=build.alias, es_request_timeout=30.0, request_cache=False, result_cache_seconds=0
-    )
+    settings = Settings(es_url=url, es_index=build.alias, es_request_timeout=30.0, request_cache=False)
     app = create_app(settings)
     es = app.extensions["elasticsearch"]
     search = ArticleSearch(es, build.alias, app.extensions["date_extent"], cache=False)

@@ -16,7 +16,6 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from service.headers import add_security_headers
     from service.search.dates import DateExtent
     from service.search.name_variants import LazyNameVariants
-    from service.search.result_cache import ResultCache
 
     app = Flask(__name__)
     settings = settings or Settings.from_env()
@@ -25,7 +24,6 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     es.init_app(app, settings)
     app.extensions["date_extent"] = DateExtent()
     app.extensions["name_variants"] = LazyNameVariants(load_gazetteer)  # built on first suggestion
-    app.extensions["result_cache"] = ResultCache(settings.result_cache_seconds)
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
     errors.register(app)

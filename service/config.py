@@ -46,8 +46,6 @@ class Settings:
     # that changed the index, so a cached answer is never stale. Off (SEARCH_REQUEST_CACHE=0) for
     # benchmarks that time a query's own cost.
     request_cache: bool = True
-    # Whole answers kept this many seconds in each worker (service/search/result_cache.py); 0: off.
-    result_cache_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -62,7 +60,6 @@ class Settings:
             es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
             entity_extractor=_choice(env, "ENTITY_EXTRACTOR", ENTITY_EXTRACTORS),
             request_cache=_choice(env, "SEARCH_REQUEST_CACHE", ("1", "0")) == "1",
-            result_cache_seconds=_float(env, "RESULT_CACHE_SECONDS", cls.result_cache_seconds),
         )
 
     @property

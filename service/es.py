@@ -39,18 +39,12 @@ def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
-def search_context() -> tuple[Any, Any, bool, Any]:
+def search_context() -> tuple[Any, Any, bool]:
     """What every search of the application shares: the index's date extent (cached), the
-    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them, whether
-    to use the node's request cache (``Settings.request_cache``) and the cache of whole answers."""
+    gazetteer's names for did-you-mean (loaded on first use), as ``create_app`` made them, and
+    whether to use the node's request cache (``Settings.request_cache``)."""
     extensions = current_app.extensions
-    settings = get_settings()
-    return (
-        extensions["date_extent"],
-        extensions["name_variants"],
-        settings.request_cache,
-        extensions["result_cache"],
-    )
+    return extensions["date_extent"], extensions["name_variants"], get_settings().request_cache
 
 
 def load_index_definition(name: str = "articles") -> dict[str, Any]:

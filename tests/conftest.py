@@ -130,12 +130,7 @@ def client_for(es_url: str):
     """A Flask test client for an app that searches ``alias`` on the test node."""
 
     def make(alias: str, url: str | None = None):
-        # No cache of whole answers: a test that writes and searches again wants the fresh answer
-        # (tests/search/test_request_cache.py tests the cache).
-        settings = Settings(
-            es_url=url or es_url, es_index=alias, es_request_timeout=5, result_cache_seconds=0
-        )
-        app = create_app(settings)
+        app = create_app(Settings(es_url=url or es_url, es_index=alias, es_request_timeout=5))
         app.testing = True
         return app.test_client()
 

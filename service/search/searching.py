@@ -17,7 +17,6 @@ from service.search.name_variants import LazyNameVariants, NameVariants
 from service.search.query import build_searches, relaxable, starts_relaxed
 from service.search.request import SearchRequest
 from service.search.result import shape_results
-from service.search.result_cache import ResultCache
 from service.search.spelling import suggestion
 
 
@@ -99,10 +98,5 @@ def run_search(
     extent: DateExtent | None = None,
     names: NameVariants | LazyNameVariants | None = None,
     cache: bool = False,
-    answers: ResultCache | None = None,
 ) -> dict[str, Any]:
-    """A search, answered from ``answers`` (whole answers kept a few seconds) when it has it."""
-    search = ArticleSearch(es, index, extent, names, cache)
-    if answers is None:
-        return search.run(req)
-    return answers.get_or_run((index, req), lambda: search.run(req))
+    return ArticleSearch(es, index, extent, names, cache).run(req)

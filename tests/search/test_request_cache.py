@@ -11,7 +11,6 @@ from service.config import Settings
 from service.es import ensure_alias
 from service.indexing.loader import index_articles
 from service.ingest.sources import article_from_record, read_paths
-from service.search.result_cache import ResultCache
 from tests.conftest import paragraph_record
 from tests.project import SAMPLES
 
@@ -30,11 +29,7 @@ def _hits(es: Elasticsearch, alias: str) -> int:
 
 
 def _client(es_url: str, alias: str, cache: bool):
-    # The node's request cache alone: no answers kept in the app (tested below).
-    settings = Settings(
-        es_url=es_url, es_index=alias, es_request_timeout=5, request_cache=cache, result_cache_seconds=0
-    )
-    app = create_app(settings)
+    app = create_app(Settings(es_url=es_url, es_index=alias, es_request_timeout=5, request_cache=cache))
     app.testing = True
     return app.test_client()
 
@@ -79,45 +74,3 @@ def test_a_cached_search_sees_an_article_indexed_since(es, es_url, alias):
     after = _answer(client, q="")
     assert after["total"] == 2
     assert "cache-new" in {r["article_id"] for r in after["results"]}
-
-
-def test_an_answer_is_kept_for_its_seconds_and_handed_out_as_a_copy():
-    now = [0.0]
-    answers = ResultCache(5, timer=lambda: now[0])
-    runs = []
-
-    def run() -> dict:
-        runs.append(1)
-        return {"total": len(runs), "results": []}
-
-    first = answers.get_or_run("k", run)
-    first["results"].append("changed by a page")
-    assert answers.get_or_run("k", run) == {"total": 1, "results": []}  # kept, unchanged by the caller
-    now[0] = 5.1
-    assert answers.get_or_run("k", run)["total"] == 2  # expired: asked again
-    assert answers.get_or_run("other", run)["total"] == 3
-    off = ResultCache(0)
-    assert [off.get_or_run("k", run)["total"] for _ in range(2)] == [4, 5]
-
-
-def test_settings_read_the_answer_cache_seconds():
-    assert Settings.from_env({}).result_cache_seconds == 5.0
-    assert Settings.from_env({"RESULT_CACHE_SECONDS": "0"}).result_cache_seconds == 0
-    with pytest.raises(ValueError, match="RESULT_CACHE_SECONDS"):
-        Settings.from_env({"RESULT_CACHE_SECONDS": "soon"})
-
-
-def test_the_app_answers_a_repeat_from_its_cache_until_the_seconds_pass(es, es_url, alias):
-    def client(seconds: float):
-        settings = Settings(es_url=es_url, es_index=alias, es_request_timeout=5, result_cache_seconds=seconds)
-        app = create_app(settings)
-        app.testing = True
-        return app.test_client()
-
-    kept, fresh = client(3600), client(0)
-    assert _answer(kept, q="")["total"] == _answer(fresh, q="")["total"] == 1
-    article = article_from_record(paragraph_record("cache-later", "ידיעה שנוספה אחר כך"))
-    assert not index_articles(es, alias, [article]).failed
-    assert _answer(kept, q="")["total"] == 1  # the kept answer
-    assert _answer(kept, q="ידיעה")["total"] == 2  # another search is asked afresh
-    assert _answer(fresh, q="")["total"] == 2
