@@ -27,7 +27,7 @@ import time
 from typing import Any
 
 import benchlib
-from benchlib import QUERY_MIX, fmt_ms, mib, percentile
+from benchlib import QUERY_MIX, fmt_ms, index_stats, mib, percentile
 from werkzeug.datastructures import MultiDict
 
 from service.es import load_index_definition
@@ -56,10 +56,6 @@ def copy_index(es: Any, source: str, target: str) -> None:
     )
     helpers.bulk(es, actions, chunk_size=200)
     es.indices.refresh(index=target)
-
-
-def store(es: Any, index: str) -> int:
-    return es.indices.stats(index=index, metric="store").body["_all"]["primaries"]["store"]["size_in_bytes"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, index in (("offsets", build.alias), ("no offsets", plain)):
             hl, bare = times[(index, True)], times[(index, False)]
             lines.append(
-                f"| {label} | {mib(store(es, index))} | {fmt_ms(percentile(hl, 50))} "
+                f"| {label} | {mib(index_stats(es, index)[1])} | {fmt_ms(percentile(hl, 50))} "
                 f"| {fmt_ms(percentile(hl, 99))} | {fmt_ms(percentile(bare, 50))} "
                 f"| {fmt_ms(percentile(bare, 99))} |"
             )

@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from tests.indexing.stored import part_texts
+from tests.indexing.stored import part_texts, parts_of, with_parts
 from tests.project import SAMPLES
 
 SAMPLE_PARTS = 16  # the sample article's title, lead, 9 sections and 5 captions
@@ -63,15 +63,9 @@ def test_index_with_bad_files_indexes_the_good_ones_and_exits_non_zero(es, cli_f
 def test_indexed_caption_carries_people_and_agencies(es, cli_for, make_alias):
     alias = make_alias()
     cli_for(alias).invoke(args=["index", "--sample"])
-    query = {
-        "nested": {
-            "path": "parts",
-            "query": {"term": {"parts.credit_people": "עמוס בן גרשום"}},
-            "inner_hits": {"size": 10},
-        }
-    }
+    query = with_parts({"term": {"parts.credit_people": "עמוס בן גרשום"}})
     (article,) = es.search(index=alias, query=query)["hits"]["hits"]
-    captions = [h["_source"] for h in article["inner_hits"]["parts"]["hits"]["hits"]]
+    captions = parts_of(article)
     assert len(captions) == 2
     assert all(c["kind"] == "caption" and c["credit_agencies"] == ['לע"מ'] for c in captions)
 

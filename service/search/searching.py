@@ -43,9 +43,15 @@ class ArticleSearch:
         """The histogram's bounds (computed once, for the query and the shape) and the ``msearch``
         of the search: headers and bodies of its hits and its counts (also what a benchmark times)."""
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
+        return bounds, self.searches(req, bounds, relaxed)
+
+    def searches(
+        self, req: SearchRequest, bounds: tuple[date, date] | None, relaxed: bool | None
+    ) -> list[dict[str, Any]]:
+        """The ``msearch`` body: the hits' header and body, then the counts'."""
         header = {"index": self.index, "request_cache": self.cache}
         hits, counts = build_searches(req, bounds, relaxed=relaxed)
-        return bounds, [header, hits, header, counts]
+        return [header, hits, header, counts]
 
     def send(self, searches: list[dict[str, Any]]) -> dict[str, Any]:
         """The ``msearch`` answered as one search response: the hits' with the counts'
@@ -59,9 +65,7 @@ class ArticleSearch:
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
 
         def answer(relaxed: bool) -> dict[str, Any]:
-            header = {"index": self.index, "request_cache": self.cache}
-            hits, counts = build_searches(req, bounds, relaxed=relaxed)
-            response = self.send([header, hits, header, counts])
+            response = self.send(self.searches(req, bounds, relaxed))
             return shape_results(req, response, bounds, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)

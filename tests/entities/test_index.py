@@ -5,6 +5,7 @@ import pytest
 
 from service.entities.gazetteer import load_gazetteer
 from service.entities.hunspell import DIC_PATH, hspell_words, name_words, render_dic
+from tests.indexing.stored import parts_of, with_parts
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +30,11 @@ def test_article_document_stores_entities_with_counts(es, sample_alias, gazettee
 
 
 def test_each_part_stores_its_own_entities(es, sample_alias, gazetteer):
-    query = {
-        "nested": {
-            "path": "parts",
-            "query": {"match_phrase": {"parts.text": "טילי S-400"}},
-            "inner_hits": {"size": 1},
-        }
-    }
+    query = with_parts({"match_phrase": {"parts.text": "טילי S-400"}})
     (article,) = es.search(index=sample_alias, query=query)["hits"]["hits"]
-    (caption,) = article["inner_hits"]["parts"]["hits"]["hits"]
-    assert caption["_source"]["kind"] == "caption"
-    own = caption["_source"]["part_entity_ids"]
+    (caption,) = parts_of(article)
+    assert caption["kind"] == "caption"
+    own = caption["part_entity_ids"]
     assert entity_id(gazetteer, "סוריה", "place") in own
     assert entity_id(gazetteer, "ולדימיר פוטין", "person") not in own
     # ...while the article's document holds the union of its parts' entities for filtering.

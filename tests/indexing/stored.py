@@ -6,31 +6,25 @@ from __future__ import annotations
 from elasticsearch import Elasticsearch
 
 
+def with_parts(part_query: dict, size: int = 100) -> dict:
+    """A query for the articles with a part matching ``part_query``, those parts (at most
+    ``size``, in article order) as the inner hits named "parts"."""
+    inner_hits = {"size": size, "sort": [{"parts.position": "asc"}]}
+    return {"nested": {"path": "parts", "query": part_query, "inner_hits": inner_hits}}
+
+
+def parts_of(hit: dict) -> list[dict]:
+    """The sources of an article hit's inner hits from ``with_parts``."""
+    return [p["_source"] for p in hit["inner_hits"]["parts"]["hits"]["hits"]]
+
+
 def part_texts(es: Elasticsearch, alias: str, article_id: str) -> list[str]:
     """The display texts of an article's parts that a search finds, in article order, once
     refreshed (empty when the article is not there)."""
     es.indices.refresh(index=alias)
-    hits = es.search(
-        index=alias,
-        size=1,
-        query={
-            "bool": {
-                "filter": [
-                    {"term": {"article_id": article_id}},
-                    {
-                        "nested": {
-                            "path": "parts",
-                            "query": {"match_all": {}},
-                            "inner_hits": {"size": 100, "sort": [{"parts.position": "asc"}]},
-                        }
-                    },
-                ]
-            }
-        },
-    )["hits"]["hits"]
-    if not hits:
-        return []
-    return [p["_source"]["display_text"] for p in hits[0]["inner_hits"]["parts"]["hits"]["hits"]]
+    query = {"bool": {"filter": [{"term": {"article_id": article_id}}, with_parts({"match_all": {}})]}}
+    hits = es.search(index=alias, size=1, query=query)["hits"]["hits"]
+    return [p["display_text"] for p in parts_of(hits[0])] if hits else []
 
 
 def stored_documents(es: Elasticsearch, alias: str) -> list[tuple[str, dict]]:
