@@ -168,7 +168,7 @@ class DateFacet:
         """The selected ``from`` and ``to`` days, validated."""
         date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
         if date_from and date_to and date_from > date_to:
-            raise InvalidRequest("'from' is after 'to'")
+            raise InvalidRequest("'from' is after 'to'", params=("from", "to"))
         return date_from, date_to
 
     def add_filter(self, req: SearchRequest) -> dict[str, Any] | None:

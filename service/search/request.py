@@ -14,7 +14,14 @@ from werkzeug.datastructures import MultiDict
 
 
 class InvalidRequest(ValueError):
-    """A parameter the caller can fix; the message says which and why."""
+    """A parameter the caller can fix; the message says which and why. ``params`` names the
+    parameters at fault (by default the first quoted name in the message), so that the web page can
+    drop them and say so beside their controls, in Hebrew, instead of refusing the whole page."""
+
+    def __init__(self, message: str, *, params: tuple[str, ...] | None = None) -> None:
+        super().__init__(message)
+        named = re.search(r"'([a-z_]+)'", message)
+        self.params = params if params is not None else ((named.group(1),) if named else ())
 
 
 @dataclass(frozen=True)

@@ -1,95 +1,11 @@
 """The web pages in a real browser: Debian's Chromium driven by Playwright, against the app served
-on loopback and the real test node. Screenshots of the main views go to test-artifacts/ (ignored)."""
-
-import socket
-import threading
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+on loopback and the real test node (fixtures in tests/browser.py)."""
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-from service import create_app
 from service.config import Settings
-from tests.project import ROOT
-
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The Flask app on a loopback port, in a thread (as gunicorn would serve it)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.port = _free_port()
-        self.server = make_server("127.0.0.1", self.port, create_app(settings), threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def alias(fixtures_alias):
-    return fixtures_alias
-
-
-@pytest.fixture(scope="module")
-def site(es_url, alias):
-    server = Server(Settings(es_url=es_url, es_index=alias))
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: the test setup installs Debian's chromium (make test)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="he-IL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []  # console errors and uncaught exceptions, checked after each test
-    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
-    yield page
-    errors = page.errors
-    context.close()
-    assert errors == [], errors
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def params(page: Page) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(page.url).query)
+from tests.browser.support import Server, _free_port, params, shot
 
 
 def test_search(page, site):
