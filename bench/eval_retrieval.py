@@ -17,9 +17,7 @@ from ../shared/data at run time; the script exits 0 with a clear message when it
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import re
 import statistics
 import sys
 import time
@@ -34,6 +32,7 @@ from werkzeug.datastructures import MultiDict
 from service.config import Settings
 from service.es import make_client
 from service.indexing.reindex import reindex
+from service.ingest.corpus import as_record, corpus_records
 from service.ingest.sources import BadRecord, article_from_record
 from service.model import Article
 from service.search.dates import DateExtent
@@ -43,27 +42,6 @@ from service.search.searching import run_search
 ALIAS = "eval-heq"
 BASELINE = "eval-heq-baseline"
 TARGET_GAIN = 0.15
-
-
-def corpus_records(corpus: Path, limit: int | None) -> Iterator[dict]:
-    files = sorted(corpus.glob("*.jsonl.gz")) if corpus.is_dir() else [corpus]
-    n = 0
-    for path in files:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                if limit is not None and n >= limit:
-                    return
-                n += 1
-                yield json.loads(line)
-
-
-def as_record(doc_id: str, title: str, text: str, source: str, date: str) -> dict:
-    title = " ".join((title or "").split()) or " ".join((text or "").split()[:12]) or doc_id
-    record = {"id": doc_id, "title": title[:1000], "body": text or "", "source": source or ""}
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", (date or "")[:10]):
-        record["published_at"] = date[:10]
-    return record
 
 
 def records(passages: Path, corpus: Path | None, limit: int | None) -> Iterator[dict]:

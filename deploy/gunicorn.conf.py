@@ -41,6 +41,7 @@ def post_worker_init(worker):
     first suggestion instead, it held the GIL for about 1.5 s while the worker's other threads
     waited for their searches, past the 1.5 s search timeout: two 503s in the first seconds of
     bench_load's query log (docs/benchmarks.md)."""
-    names = getattr(worker.wsgi, "extensions", {}).get("name_variants")
-    if names is not None:
-        names.get()
+    extensions = getattr(worker.wsgi, "extensions", {})
+    for name in ("name_variants", "suggest_aliases"):  # one gazetteer load serves both
+        if extensions.get(name) is not None:
+            extensions[name].get()

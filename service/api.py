@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from elastic_transport import ConnectionError as ESConnectionError
 from elastic_transport import ConnectionTimeout
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from service.errors import RETRY_AFTER_SECONDS
 from service.es import get_es, get_settings, search_context
 from service.openapi import openapi_document
 from service.search.article import get_article
+from service.search.facet_values import facet_values
 from service.search.parser import parse_search_args
 from service.search.request import SearchRequest
 from service.search.searching import run_search
-from service.search.suggest import suggest
+from service.search.suggest import LazyAliases, suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,9 +37,21 @@ def article(article_id: str):
     return jsonify(found)
 
 
+def _aliases() -> LazyAliases:
+    """The gazetteer's other names of entities, for suggestions (``create_app`` made them)."""
+    return current_app.extensions["suggest_aliases"]
+
+
 @bp.get("/suggest")
 def suggestions():
-    return jsonify(suggest(get_es(), get_settings().es_index, request.args))
+    extent = search_context()[0]
+    return jsonify(suggest(get_es(), get_settings().es_index, request.args, extent, _aliases()))
+
+
+@bp.get("/facets/<facet_type>")
+def facet(facet_type: str):
+    """A facet's values under the query string's search with a name word starting with ``prefix``."""
+    return jsonify(facet_values(get_es(), get_settings().es_index, facet_type, request.args))
 
 
 @bp.get("/openapi.json")

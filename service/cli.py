@@ -113,13 +113,14 @@ def index_command(paths: tuple[Path, ...], sample: bool, allow_undated: bool, wo
     except OutdatedIndex as exc:
         say(f"nothing indexed: {exc}")
         sys.exit(3)
+    report = Report("indexing")  # its bar on a terminal, as reindex's
     try:
-        summary = load(
-            es, targets, alias, workers=workers, allow_undated=allow_undated, report=Report("indexing")
-        )
+        summary = load(es, targets, alias, workers=workers, allow_undated=allow_undated, report=report)
     except WriteStopped as exc:
+        report.finish(exc.summary)
         stopped(str(exc), exc.summary)
         sys.exit(2)
+    report.finish(summary)
     for failure in summary.failed:
         say(f"rejected by Elasticsearch {failure}")
     loaded(summary, summary.rejected + len(summary.failed))
@@ -170,11 +171,14 @@ def reindex_command(
     try:
         result = reindex(get_es(), alias, source, keep=keep, chunk_size=chunk_size, progress=report.progress)
     except ReindexStopped as exc:
+        report.finish(exc.summary)
         stopped(str(exc), exc.summary, f"; reindex abandoned, '{alias}' unchanged")
         sys.exit(2)
     except ReindexError as exc:
+        report.finish()
         say(f"reindex failed, '{alias}' unchanged: {exc}")
         sys.exit(2)
+    report.finish(result.summary)
     _say_swapped(alias, result)
     loaded(result.summary, result.summary.rejected)
     sys.exit(1 if result.summary.rejected else 0)

@@ -17,6 +17,17 @@ def _float(env: dict[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _int(env: dict[str, str], name: str, default: int, low: int = 1) -> int:
+    raw = env.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value}")
+    return value
+
+
 ENTITY_EXTRACTORS = ("model", "gazetteer")  # the first is the default
 
 
@@ -46,6 +57,9 @@ class Settings:
     # that changed the index, so a cached answer is never stale. Off (SEARCH_REQUEST_CACHE=0) for
     # benchmarks that time a query's own cost.
     request_cache: bool = True
+    # The most articles one CSV / JSON Lines export of a search holds (service/follow.py): enough for
+    # a story's research, bounded so that one click cannot read a whole corpus (~1 kB an article).
+    export_max_articles: int = 10_000
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -60,6 +74,7 @@ class Settings:
             es_request_timeout=_float(env, "ES_REQUEST_TIMEOUT", cls.es_request_timeout),
             entity_extractor=_choice(env, "ENTITY_EXTRACTOR", ENTITY_EXTRACTORS),
             request_cache=_choice(env, "SEARCH_REQUEST_CACHE", ("1", "0")) == "1",
+            export_max_articles=_int(env, "EXPORT_MAX_ARTICLES", cls.export_max_articles),
         )
 
     @property

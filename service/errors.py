@@ -23,10 +23,23 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _is_follow() -> bool:
+    """A feed or an export (service/follow.py): read by feed readers, spreadsheets and scripts,
+    which are told in plain text rather than with the search page."""
+    return request.blueprint == "follow"
+
+
+def _plain(status: int, message_he: str, message: str):
+    body = f"{status}: {message}\n{message_he}\n"
+    return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
+
+
 def _unavailable(exc: Exception):
     # The exception text can name hosts and credentials; log its type, never show it.
     log.warning("Elasticsearch unavailable: %s", type(exc).__name__)
-    if _is_api():
+    if _is_follow():
+        body = _plain(503, UNAVAILABLE_MESSAGE_HE, UNAVAILABLE_MESSAGE)
+    elif _is_api():
         body = jsonify(error="search_unavailable", message=UNAVAILABLE_MESSAGE)
     else:
         body = render_template("unavailable.html", message=UNAVAILABLE_MESSAGE_HE)
@@ -36,6 +49,8 @@ def _unavailable(exc: Exception):
 
 
 def _invalid(exc: InvalidRequest):
+    if _is_follow():
+        return _plain(400, "בקשה שגויה: תקנו את הפרמטרים של החיפוש.", f"invalid request: {exc}")
     if _is_api():
         return jsonify(error="invalid_request", message=str(exc)), 400
     return render_template("search.html", error=str(exc), result=None, req=None, args=request.args), 400
@@ -86,6 +101,8 @@ def _api_error(exc: ApiError):
         return _unavailable(exc)
     reason = error_type(exc)
     log.warning("Elasticsearch rejected a request: %s %s on %s", exc.meta.status, reason, request.path)
+    if _is_follow():
+        return _plain(400, REJECTED_MESSAGE_HE.format(reason=reason), REJECTED_MESSAGE.format(reason=reason))
     if _is_api():
         return jsonify(error="search_rejected", message=REJECTED_MESSAGE.format(reason=reason)), 400
     message = REJECTED_MESSAGE_HE.format(reason=reason)

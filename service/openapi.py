@@ -10,6 +10,8 @@ from typing import Any
 
 from service.model import ENTITY_TYPES
 from service.search.dates import EARLIEST_DATE
+from service.search.facet_values import FACETS, MAX_VALUES
+from service.search.keyword_facets import MAX_VALUE_LENGTH
 from service.search.parser import KIND_GROUPS, KINDS, MAX_QUERY_LENGTH, MAX_SIZE, SORTS
 
 _TEXT = {"type": ["string", "null"]}  # a string, or null when absent
@@ -63,13 +65,18 @@ _FACET_VALUE = {
 }
 _SEARCH_RESULT = {
     "type": "object",
-    "required": ["query", "page", "size", "sort", "total", "relaxed", "results", "facets", "dates"],
+    "required": ["query", "page", "size", "sort", "total", "groups", "relaxed", "results", "facets", "dates"],
     "properties": {
         "query": {"type": "string"},
         "page": {"type": "integer"},
         "size": {"type": "integer"},
         "sort": {"enum": list(SORTS)},
         "total": {"type": "integer", "description": "Matching articles."},
+        "groups": {
+            "type": "integer",
+            "description": "Results the search lists across its pages: near-duplicate articles count once"
+            " (equal to total when none are grouped, or with 'similar'); the pages' count rests on it.",
+        },
         "relaxed": {
             "type": "boolean",
             "description": (
@@ -86,18 +93,48 @@ _SEARCH_RESULT = {
                 {
                     "article_id": {"type": "string"},
                     "title": _TEXT,
+                    "title_html": {
+                        "type": ["string", "null"],
+                        "description": (
+                            "The title with the query's matches in <mark>, HTML-escaped (its "
+                            "normalised form, as the snippets' html); null when nothing in it matched."
+                        ),
+                    },
                     "url": _TEXT,
                     "source": _TEXT,
                     "published_at": _TEXT,
                     "entities": _ENTITY_REFS,
-                    "snippets": {"type": "array", "items": _SNIPPET},
+                    "snippets": {
+                        "type": "array",
+                        "maxItems": 3,
+                        "items": _SNIPPET,
+                        "description": (
+                            "The best matching parts, at most 3 (with 3 highlighted fragments in all); "
+                            "never the title again (a headline-only article has none)."
+                        ),
+                    },
+                    "more_snippets": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "How many more of the article's parts matched (shown on its page).",
+                    },
+                    "similar": {
+                        "type": ["object", "null"],
+                        "required": ["key", "count"],
+                        "properties": {"key": {"type": "string"}, "count": {"type": "integer", "minimum": 1}},
+                        "description": (
+                            "Near-duplicates of this article that match too (the same text, or a headline "
+                            "of the same source and title), shown as this one result: how many, and "
+                            "their group's key for the 'similar' parameter, which lists them. Null: none."
+                        ),
+                    },
                     "score": {"type": ["number", "null"]},
                 },
             ),
         },
         "facets": {
             "type": "object",
-            "properties": {t: {"type": "array", "items": _FACET_VALUE} for t in ENTITY_TYPES},
+            "properties": {t: {"type": "array", "items": _FACET_VALUE} for t in FACETS},
         },
         "did_you_mean": {
             "type": ["string", "null"],
@@ -105,16 +142,37 @@ _SEARCH_RESULT = {
         },
         "dates": {
             "type": "object",
-            "required": ["interval", "buckets"],
+            "description": (
+                "The matching articles' publication dates (Israeli days): a histogram from the first to the"
+                " last match (or over the dates asked, from/to), in at most 60 buckets of the finest interval"
+                " that fits, and the matches without a date"
+            ),
+            "required": ["interval", "from", "to", "first", "last", "undated", "buckets"],
             "properties": {
-                "interval": {"enum": ["day", "week", "month", "year", None]},
-                "from": _TEXT,
-                "to": _TEXT,
+                "interval": {
+                    "enum": ["day", "week", "month", "quarter", "year", "5years", "decade", None],
+                    "description": "The buckets' length (weeks start on Monday); null: no dated match",
+                },
+                "from": {**_TEXT, "description": "The 'from' asked (YYYY-MM-DD), or null"},
+                "to": {**_TEXT, "description": "The 'to' asked (YYYY-MM-DD), or null"},
+                "first": {**_TEXT, "description": "The first matching article's day (YYYY-MM-DD), or null"},
+                "last": {**_TEXT, "description": "The last matching article's day (YYYY-MM-DD), or null"},
+                "undated": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Matching articles without a date (none when from or to is asked)",
+                },
                 "buckets": {
                     "type": "array",
+                    "maxItems": 60,
+                    "description": "In date order, empty ones included",
                     "items": {
                         "type": "object",
-                        "properties": {"date": {"type": "string"}, "count": {"type": "integer"}},
+                        "required": ["date", "count"],
+                        "properties": {
+                            "date": {"type": "string", "description": "The bucket's first day (YYYY-MM-DD)"},
+                            "count": {"type": "integer", "minimum": 0},
+                        },
                     },
                 },
             },
@@ -215,6 +273,18 @@ def _search_params() -> list[dict[str, Any]]:
             for t in ENTITY_TYPES
         ),
         _param(
+            "source",
+            {"type": "string", "minLength": 1, "maxLength": MAX_VALUE_LENGTH},
+            "Sources, as the facet names them (OR within the facet, AND across facets)",
+            many=True,
+        ),
+        _param(
+            "author",
+            {"type": "string", "minLength": 1, "maxLength": MAX_VALUE_LENGTH},
+            "Authors, as the facet names them (OR within the facet, AND across facets)",
+            many=True,
+        ),
+        _param(
             "from",
             {"type": "string", "format": "date"},
             f"First day (YYYY-MM-DD, Israeli time), from {EARLIEST_DATE} to tomorrow.",
@@ -253,10 +323,36 @@ _SUGGESTIONS = {
     "required": ["prefix", "entities", "terms"],
     "properties": {
         "prefix": {"type": "string"},
-        "entities": {"type": "array", "items": {"type": "object"}},
+        "entities": {
+            "type": "array",
+            "description": (
+                "Entities with a name word or an alias word that starts with the prefix, best first: "
+                "score = (articles + 3 × articles of the index's last ten years), doubled when the "
+                "prefix is a whole word of the name"
+            ),
+            "items": _object(
+                ["id", "type", "name", "count", "score"],
+                {
+                    "id": {"type": "string"},
+                    "type": {"enum": list(ENTITY_TYPES)},
+                    "name": {"type": "string"},
+                    "count": {"type": "integer"},
+                    "score": {"type": "integer"},
+                },
+            ),
+        },
         "terms": {"type": "array", "items": {"type": "object"}},
     },
 }
+_FACET_VALUES = _object(
+    ["type", "prefix", "values"],
+    {
+        "type": {"enum": list(FACETS)},
+        "prefix": {"type": "string"},
+        "values": {"type": "array", "maxItems": MAX_VALUES, "items": _FACET_VALUE},
+    },
+)
+_FACET_TYPE = {"name": "facet_type", "in": "path", "required": True, "schema": {"enum": list(FACETS)}}
 _PREFIX = {
     "name": "prefix",
     "in": "query",
@@ -288,6 +384,12 @@ def _paths() -> dict[str, Any]:
             "Autocomplete: entity names and frequent title words",
             {"200": _json("Suggestions", _SUGGESTIONS), **_errors(400, 503)},
             parameters=[_PREFIX, suggest_size],
+        ),
+        "/api/facets/{facet_type}": _get(
+            "facet_values",
+            "A facet's values under a search with a word starting with prefix (20, most articles first)",
+            {"200": _json("The facet's values", _FACET_VALUES), **_errors(400, 503)},
+            parameters=[_FACET_TYPE, _PREFIX, *_search_params()],
         ),
         "/api/health": _get(
             "health",

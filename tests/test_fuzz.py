@@ -17,6 +17,7 @@ EXAMPLES = {
     "GET /api/search": 500,
     "GET /api/articles/{article_id}": 250,
     "GET /api/suggest": 300,
+    "GET /api/facets/{facet_type}": 200,
     "GET /api/health": 10,
 }
 MIN_REQUESTS = 1000

@@ -10,11 +10,12 @@ from service.config import Settings
 from tests.project import ROOT
 
 
-def test_a_worker_loads_the_name_variants_before_its_first_request():
+def test_a_worker_loads_the_name_variants_and_aliases_before_its_first_request():
     conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     app = create_app(Settings(es_url="http://127.0.0.1:9"))
-    names = app.extensions["name_variants"]
-    assert names._built is None  # lazy: nothing loaded by the factory
+    names, aliases = app.extensions["name_variants"], app.extensions["suggest_aliases"]
+    assert names._value is None and aliases._value is None  # lazy: nothing loaded by the factory
     conf["post_worker_init"](SimpleNamespace(wsgi=app))
-    assert names._built is not None
+    assert names._value is not None and aliases._value is not None
     assert names.variant("Putin") == "פוטין"
+    assert aliases.ids("put")  # the gazetteer's English name of Putin

@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "service"
 
 APP = {"service", "service.api", "service.web", "service.cli", "service.errors", "service.openapi"}
-APP_PREFIXES = ("service.gunicorn",)
+APP_PREFIXES = ("service.gunicorn", "service.follow", "service.page_state")
 # layer → the layers it may import (its own included)
 ALLOWED = {
     "app": {"app", "search", "indexing", "ingest", "entities", "base"},

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from service.entities.extractor import ArticleEntities
+from service.indexing.duplicates import dup_key
 from service.model import ENTITY_TYPES, Article, facet_value
 from service.normalize import normalize
 
@@ -80,5 +81,6 @@ def article_document(article: Article, entities: ArticleEntities) -> dict[str, A
         "entity_mentions": [{"id": e.id, "count": e.count} for e in totals],
         "display_lead": article.lead or None,
         "title_terms": title_terms(article),
+        "dup_key": dup_key(article),
         "parts": _parts(article, entities, normalize(article.title)),
     }

@@ -4,7 +4,8 @@ on a terminal, and the closing summaries, worded once for ``flask ingest|index|r
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 import click
 
@@ -13,18 +14,32 @@ from service.ingest.sources import Rejection
 from service.model import Article
 
 
-def progress_bar(label: str) -> Callable[[int], None] | None:
-    """A tqdm bar on a terminal; nothing when stderr is not one (CI, logs)."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+class ProgressBar:
+    """A tqdm bar of documents sent, called with the count so far (``bulk_load``'s ``on_batch``,
+    every chunk); ``close`` shows the final count and ends the bar's line, before the summary."""
 
-    bar = tqdm(desc=label, unit=" docs", file=sys.stderr)
+    def __init__(self, label: str, stream: TextIO) -> None:
+        from tqdm import tqdm
 
-    def update(done: int) -> None:
-        bar.update(done - bar.n)
+        self.bar = tqdm(desc=label, unit=" docs", file=stream)
 
-    return update
+    def __call__(self, done: int) -> None:
+        self.bar.update(done - self.bar.n)
+
+    def write(self, line: str) -> None:
+        """A line above the bar, not over it."""
+        self.bar.write(line, file=self.bar.fp)
+
+    def close(self, done: int | None = None) -> None:
+        if done is not None and done > self.bar.n:
+            self(done)
+        self.bar.close()
+
+
+def progress_bar(label: str, stream: TextIO | None = None) -> ProgressBar | None:
+    """A bar on a terminal; nothing when ``stream`` (stderr) is not one (CI, logs)."""
+    stream = stream or sys.stderr
+    return ProgressBar(label, stream) if stream.isatty() else None
 
 
 def say(line: str) -> None:
@@ -39,11 +54,24 @@ class Report:
         self.read = 0
         self.rejected = 0
 
+    def say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.write(line)
+        else:
+            say(line)
+
     def rejection(self, rejection: Rejection) -> None:
-        say(f"rejected {rejection}")
+        self.say(f"rejected {rejection}")
 
     def warning(self, origin: str, warning: str) -> None:
-        say(f"warning {origin}: {warning}")
+        self.say(f"warning {origin}: {warning}")
+
+    def finish(self, summary: IndexSummary | None = None) -> None:
+        """The bar (if any) at the final count of documents sent, and closed, so that the lines
+        after it (the summary) start on a line of their own."""
+        if self.progress is not None:
+            self.progress.close(summary.documents + len(summary.failed) if summary else None)
+            self.progress = None
 
     def articles(self, items: Iterable[Article | Rejection]) -> Iterator[Article]:
         """Pass articles on; report (and count) rejections and warnings as they come."""

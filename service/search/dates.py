@@ -1,11 +1,25 @@
 """Dates on the read side, defined once: the newsroom's time zone, the sane publication dates, the
-histogram's range and interval, and the index's first and last days (cached)."""
+histogram's intervals and buckets, and the index's first and last days (cached).
+
+The histogram (issue 18) covers the *matching* articles' dates, not the index's: the counts request
+asks a fine histogram of the matches (``fine_interval``: days when the span the histogram may cover
+is at most about three years, else months; ``min_doc_count`` 1, so only days or months that hold an
+article come back) with the matches' first and last dates; Python then picks the display interval
+from those dates (``display_interval``: the finest of day … decade that gives at most ``MAX_BARS``
+bars) and sums the fine buckets into it (``rebucket``), empty bars included. Why not ask the display
+interval itself: it depends on the matches' dates, which are only known from the answer, and a
+request before it (their min and max) would cost a round trip on every search; months cannot be
+summed into days or weeks, so only when months came back and the matches span 60 weeks or less is
+a second, small request made (a day histogram over that window, ``needs_days``).
+"""
 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
@@ -60,15 +74,119 @@ def days_of(aggs: dict[str, Any]) -> tuple[date, date] | None:
     return day_range(aggs["first"].get("value_as_string"), aggs["last"].get("value_as_string"))
 
 
-def date_interval(start: date, end: date) -> str:
-    days = (end - start).days
-    if days <= 45:
+# The display intervals, finest first; each bar starts on a calendar boundary (weeks on Mondays,
+# as the node's ``calendar_interval: week``; quarters in January, April, July and October; five
+# years and decades on years divisible by 5 and 10).
+INTERVALS = ("day", "week", "month", "quarter", "year", "5years", "decade")
+MAX_BARS = 60
+# The fine histogram is daily when the span it may cover is at most this: ~1,100 buckets at most,
+# and only those holding an article come back (``min_doc_count`` 1). Wider spans ask months (the
+# sane range, 1800 to now, is ~2,700 of them), and days only when the matches need them.
+DAILY_SPAN_DAYS = 3 * 366
+ZONE = ZoneInfo(TIME_ZONE)
+
+
+def bucket_start(day: date, interval: str) -> date:
+    """The first day of the ``interval`` bucket that holds ``day``."""
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "quarter":
+        return date(day.year, day.month - (day.month - 1) % 3, 1)
+    years = {"year": 1, "5years": 5, "decade": 10}[interval]
+    return date(day.year - day.year % years, 1, 1)
+
+
+def next_bucket(start: date, interval: str) -> date:
+    """The first day of the bucket after the one that starts on ``start``."""
+    if interval == "day":
+        return start + timedelta(days=1)
+    if interval == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3}.get(interval)
+    if months:
+        month = start.month - 1 + months
+        return date(start.year + month // 12, month % 12 + 1, 1)
+    years = {"year": 1, "5years": 5, "decade": 10}[interval]
+    return date(start.year + years, 1, 1)
+
+
+def bucket_end(start: date, interval: str | None) -> date:
+    """The last day of the bucket that starts on ``start``."""
+    return next_bucket(start, interval) - timedelta(days=1) if interval in INTERVALS else start
+
+
+def bucket_starts(start: date, end: date, interval: str) -> list[date]:
+    """The first days of the buckets that cover ``start`` to ``end``, in order."""
+    starts, day = [], bucket_start(start, interval)
+    while day <= end:
+        starts.append(day)
+        day = next_bucket(day, interval)
+    return starts
+
+
+def bars_needed(start: date, end: date, interval: str) -> int:
+    """How many bars of ``interval`` cover ``start`` to ``end`` (without listing them)."""
+    first, last = bucket_start(start, interval), bucket_start(end, interval)
+    if interval == "day":
+        return (last - first).days + 1
+    if interval == "week":
+        return (last - first).days // 7 + 1
+    if interval in ("month", "quarter"):
+        months = (last.year - first.year) * 12 + last.month - first.month
+        return months // (1 if interval == "month" else 3) + 1
+    years = {"year": 1, "5years": 5, "decade": 10}[interval]
+    return (last.year - first.year) // years + 1
+
+
+def display_interval(start: date, end: date, max_bars: int = MAX_BARS) -> str:
+    """The finest interval that covers ``start`` to ``end`` in at most ``max_bars`` bars."""
+    for interval in INTERVALS:
+        if bars_needed(start, end, interval) <= max_bars:
+            return interval
+    return INTERVALS[-1]
+
+
+def fine_interval(span: tuple[date, date] | None) -> str:
+    """The interval the node counts in: days when the histogram may cover at most
+    ``DAILY_SPAN_DAYS``, else months (which sum into every display interval from a month up)."""
+    if span is not None and (span[1] - span[0]).days <= DAILY_SPAN_DAYS:
         return "day"
-    if days <= 366:
-        return "week"
-    if days <= 366 * 8:
-        return "month"
-    return "year"
+    return "month"
+
+
+def needs_days(fine: str, start: date, end: date) -> bool:
+    """Whether a histogram counted in ``fine`` buckets cannot be summed into the display interval
+    of ``start`` to ``end`` (days or weeks out of months): the one case for a second request."""
+    return fine == "month" and display_interval(start, end) in ("day", "week")
+
+
+def rebucket(
+    counts: Iterable[tuple[date, int]], start: date, end: date, interval: str | None = None
+) -> list[dict[str, Any]]:
+    """Fine buckets (first day, articles) → the display buckets from ``start`` to ``end``
+    ({"date": first day, "count"}), empty ones included. A fine bucket counts in the bar that holds
+    its first day (the node counted only articles in the range); one outside every bar is left out."""
+    interval = interval or display_interval(start, end)
+    sums = dict.fromkeys(bucket_starts(start, end, interval), 0)
+    for day, count in counts:
+        key = bucket_start(day, interval)
+        if key in sums:
+            sums[key] += count
+    return [{"date": day.isoformat(), "count": n} for day, n in sums.items()]
+
+
+def israeli_day(epoch_millis: float | None) -> date | None:
+    """An instant of ``min``/``max`` (epoch milliseconds) → its day in Israel; None for none."""
+    if epoch_millis is None:
+        return None
+    try:
+        return datetime.fromtimestamp(epoch_millis / 1000, UTC).astimezone(ZONE).date()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def histogram_window(start: date, end: date) -> dict[str, Any]:
@@ -84,6 +202,19 @@ def histogram_window(start: date, end: date) -> dict[str, Any]:
                 "lt": (end + timedelta(days=2)).isoformat(),
                 "time_zone": TIME_ZONE,
                 "format": "strict_date",
+            }
+        }
+    }
+
+
+def day_window(start: date, end: date) -> dict[str, Any]:
+    """A filter of the articles published from ``start`` to ``end``, whole days in Israel."""
+    return {
+        "range": {
+            "published_at": {
+                "gte": f"{start.isoformat()}||/d",
+                "lte": f"{end.isoformat()}||/d",
+                "time_zone": TIME_ZONE,
             }
         }
     }

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 
 from service.model import ENTITY_TYPES
 from service.search.article import SUMMARY_FIELDS, article_summary
-from service.search.dates import date_interval, days_of, first_and_last, histogram_window, sane_date_range
+from service.search.dates import days_of, display_interval, first_and_last, histogram_window, sane_date_range
 from service.search.facets import DATE_FACET, ENTITY_FACETS, value_ref
 
 ENTITY_ID = re.compile(rf"^({'|'.join(ENTITY_TYPES)}):[^|\s]{{1,200}}$")
@@ -87,15 +87,35 @@ class EntityProfile:
     def timeline(self, articles: dict[str, Any], days: tuple[date, date] | None) -> dict[str, Any]:
         if days is None:
             return {"interval": None, "buckets": []}
+        # Days when the bars are days or weeks, else months: summed into bars (``DateFacet.timeline``).
+        fine = "day" if display_interval(*days) in ("day", "week") else "month"
         response = self.es.search(
             index=self.index,
             size=0,
             query={"bool": {"filter": [articles, histogram_window(*days)]}},
-            aggs={"dates": DATE_FACET.histogram(days)},
+            aggs={"dates": DATE_FACET.histogram(fine)},
         )
-        histogram = response["aggregations"]["dates"]
-        return {"interval": date_interval(*days), "buckets": DATE_FACET.buckets(histogram)}
+        return DATE_FACET.timeline(response["aggregations"]["dates"], days)
 
 
 def entity_profile(es: Elasticsearch, index: str, entity_id: str) -> dict[str, Any] | None:
     return EntityProfile(es, index).get(entity_id)
+
+
+def entity_names(es: Elasticsearch, index: str, ids: list[str]) -> dict[str, str]:
+    """The names of entities by id, from the articles that mention them: a selected filter that no
+    longer matches anything under the other filters still shows a name, never its raw id. One small
+    request (a ``terms`` query on the ids), asked only when such a filter is on the page."""
+    by_type: dict[str, list[str]] = {}
+    for entity_id in ids:
+        by_type.setdefault(entity_id.split(":", 1)[0], []).append(entity_id)
+    known = {t: chosen for t, chosen in by_type.items() if t in ENTITY_FACETS}
+    if not known:
+        return {}
+    aggs = {
+        t: ENTITY_FACETS[t].terms(len(chosen), include=ENTITY_FACETS[t].of_ids(tuple(chosen)))
+        for t, chosen in known.items()
+    }
+    response = es.search(index=index, size=0, query={"terms": {"entity_ids": ids}}, aggs=aggs)
+    found = response["aggregations"]
+    return {ref["id"]: ref["name"] for t in known for ref in ENTITY_FACETS[t].refs(found[t]["buckets"])}

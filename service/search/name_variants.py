@@ -22,7 +22,6 @@ read side does not import the entities package), lazily, once per application.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from service.normalize import normalize
+from service.search.lazy import Lazy
 
 PREFIX_LETTERS = "והבכלמש"  # Hebrew's one-letter prefixes, which combine (ו+ב, ש+ה, ו+כש…)
 MAX_PREFIX = 3
@@ -251,20 +251,11 @@ class NameVariants:
         return "".join([*out, normalized[at:]]) if changed else None
 
 
-class LazyNameVariants:
-    """``NameVariants`` built on first use from ``load()`` (the gazetteer takes about a second to
-    load), then shared by the application's threads."""
+class LazyNameVariants(Lazy[NameVariants]):
+    """``NameVariants`` built on first use from ``load()`` (a gazetteer, itself loaded once)."""
 
     def __init__(self, load: Callable[[], GazetteerLike]) -> None:
-        self._load = load
-        self._lock = threading.Lock()
-        self._built: NameVariants | None = None
-
-    def get(self) -> NameVariants:
-        with self._lock:
-            if self._built is None:
-                self._built = NameVariants.from_gazetteer(self._load())
-            return self._built
+        super().__init__(lambda: NameVariants.from_gazetteer(load()))
 
     def variant(self, text: str) -> str | None:
         return self.get().variant(text)

@@ -18,6 +18,7 @@ from service.model import ENTITY_TYPES
 from service.normalize import normalize
 from service.search.compounds import pieces
 from service.search.facets import DATE_FACET, ENTITY_FACETS
+from service.search.keyword_facets import KEYWORD_FACETS
 from service.search.request import InvalidRequest, ParsedQuery, SearchRequest, int_arg
 from service.search.stopwords import QUESTION_WORDS
 
@@ -92,6 +93,22 @@ def _entities(args: MultiDict[str, str]) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple((t, ids) for t, ids in selected if ids)
 
 
+def _keywords(args: MultiDict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    selected = ((t, facet.parse(args)) for t, facet in KEYWORD_FACETS.items())
+    return tuple((t, values) for t, values in selected if values)
+
+
+_SIMILAR = re.compile(r"[A-Za-z0-9_.:-]{1,200}")  # a dup_key: [th]:<hex>, or an article id
+
+
+def _similar(args: MultiDict[str, str]) -> str | None:
+    """One group of near-duplicate articles (``dup_key``), as a result's "N similar" links it."""
+    raw = (args.get("similar") or "").strip()
+    if raw and not _SIMILAR.fullmatch(raw):
+        raise InvalidRequest(f"'similar' must be a group key as a result links it, got {raw[:40]!r}")
+    return raw or None
+
+
 def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
     """Validate query-string arguments (Flask's ``request.args``)."""
     raw_q = args.get("q", "") or ""
@@ -113,7 +130,9 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
         size=size,
         kinds=_kinds(args),
         entities=_entities(args),
+        keywords=_keywords(args),
         date_from=date_from,
         date_to=date_to,
         sort=sort,
+        similar=_similar(args),
     )

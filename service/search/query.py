@@ -15,11 +15,13 @@
   article that has it in any part.
 - Articles: one document each, its parts ``nested`` (``index_mappings/articles.json``); an article
   scores as its best part and brings its best parts as inner hits (highlighted with the HTML
-  encoder, so article text comes back escaped).
+  encoder, so article text comes back escaped), its title highlighted in their copies of it;
+  near-duplicate articles (one ``dup_key``) are one result (``similar_groups``).
 - Facets (``facets.py``): exact counts of articles per entity, disjunctive: each facet's aggregation
   applies every filter but its own, while the hits get all filters through ``post_filter``.
-- Dates: a histogram of articles whose interval follows the selected range (or, without one, the
-  index's first and last dates), empty buckets included.
+- Dates: the matching articles' dates in fine buckets (days, or months when the span the histogram
+  may cover, ``bounds``, is wide), their first and last, and how many have none; ``facets.DateFacet``
+  sums them into at most 60 bars over the matches' dates (``dates.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from typing import Any
 
 from service.model import ENTITY_TYPES
 from service.search.compounds import compound_clause, spelling
+from service.search.dates import day_window
 from service.search.facets import DATE_FACET, ENTITY_FACETS, all_of
+from service.search.keyword_facets import KEYWORD_FACETS
 from service.search.parts import PART_FIELDS
 from service.search.request import ParsedQuery, SearchRequest
 from service.search.stopwords import STOPWORDS
@@ -45,6 +49,7 @@ SNIPPETS_PER_ARTICLE = 3
 # request it highlights the first characters and leaves the rest unhighlighted instead. Ingest splits
 # paragraphs far below it, so only a part that bypassed ingest is ever truncated, at a bounded cost.
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 100_000
+DUP_KEY = "dup_key"  # near-duplicates share it (index_mappings/articles.json)
 SOURCE_FIELDS = ["article_id", "display_title", "url", "source", "published_at", "entities"]
 
 
@@ -181,19 +186,20 @@ def text_query(
             "must_not": (
                 [{"nested": {"path": "parts", "query": {"bool": {"should": must_not}}}}] if must_not else []
             ),
-            "filter": [],
+            "filter": [{"term": {DUP_KEY: req.similar}}] if req.similar else [],
         }
     }
 
 
 def filters(req: SearchRequest, *, without: str | None = None) -> list[dict[str, Any]]:
-    """Every filter on whole articles (dates, entities), leaving out one facet's own (for
-    disjunctive counts). The part-kind filter is in ``part_query``."""
+    """Every filter on whole articles (dates, entities, sources, authors), leaving out one facet's
+    own (for disjunctive counts). The part-kind filter is in ``part_query``."""
     out: list[dict[str, Any]] = []
     dates = DATE_FACET.add_filter(req)
     if dates:
         out.append(dates)
     out += [ENTITY_FACETS[t].add_filter(ids) for t, ids in req.entities if t != without]
+    out += [KEYWORD_FACETS[t].add_filter(values) for t, values in req.keywords if t != without]
     return out
 
 
@@ -206,10 +212,13 @@ def sort_order(req: SearchRequest) -> list[Any]:
 
 
 def best_parts(req: SearchRequest) -> dict[str, Any]:
-    """The inner hits of an article: its best parts, highlighted when there are words to mark."""
+    """The inner hits of an article: its best parts, highlighted when there are words to mark, one
+    more than the snippets shown (the title part is not shown as a snippet; ``result.py``); their
+    total counts the article's matching parts (``more_snippets``). The title is highlighted in
+    each part's copy of it (``parts.title``): short, and nothing more to fetch or ask."""
     inner_hits: dict[str, Any] = {
         "name": "parts",
-        "size": SNIPPETS_PER_ARTICLE,
+        "size": SNIPPETS_PER_ARTICLE + 1,
         "_source": [f"parts.{f}" for f in PART_FIELDS],
         "sort": ["_score", {"parts.position": "asc"}] if not req.query.empty else [{"parts.position": "asc"}],
     }
@@ -226,9 +235,23 @@ def best_parts(req: SearchRequest) -> dict[str, Any]:
                     "fragment_size": 180,
                     "no_match_size": 180,
                 },
+                "parts.title": {
+                    "matched_fields": ["parts.title", "parts.title.stem"],
+                    "number_of_fragments": 0,  # the whole title
+                },
             },
         }
     return inner_hits
+
+
+def similar_groups(req: SearchRequest) -> dict[str, Any]:
+    """Near-duplicate articles (the same ``dup_key``, ``service/indexing/duplicates.py``) as one
+    result, the first in the search's order, with how many of the group match (the collapse's inner
+    hits total: one small search per result on the page, run by the node). The total stays the
+    matching articles'. Not when the search is one group's articles (``similar``): it lists them."""
+    if req.similar:
+        return {}
+    return {"collapse": {"field": DUP_KEY, "inner_hits": {"name": "similar", "size": 0, "_source": False}}}
 
 
 def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[str, Any]:
@@ -236,19 +259,33 @@ def aggregations(req: SearchRequest, bounds: tuple[date, date] | None) -> dict[s
     aggs: dict[str, Any] = {}
     for t in ENTITY_TYPES:
         aggs |= ENTITY_FACETS[t].get_aggregations(req, filters(req, without=t))
+    for t, facet in KEYWORD_FACETS.items():
+        aggs |= facet.get_aggregations(req, filters(req, without=t))
     if bounds:
-        aggs["dates"] = DATE_FACET.get_aggregation(filters(req), bounds)
+        aggs |= DATE_FACET.get_aggregations(req, filters(req), bounds)
     return aggs
+
+
+def result_groups(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    """How many results the search lists (groups of near-duplicates, ``similar_groups``), for its
+    pages: the number of distinct ``dup_key`` among the matching articles (exact below the
+    cardinality's precision threshold, 3,000, and within a few per cent above; only the pages'
+    count rests on it). Asked in the hits' search, whose aggregations ignore its ``post_filter``:
+    so wrapped in the filters when there are any (a filter of nothing still costs a pass)."""
+    count = {"cardinality": {"field": DUP_KEY}}
+    if clauses:
+        return {"groups": {"filter": all_of(clauses), "aggs": {"count": count}}}
+    return {"groups_count": count}
 
 
 def build_search(
     req: SearchRequest, bounds: tuple[date, date] | None = None, *, relaxed: bool | None = None
 ) -> dict[str, Any]:
-    """The whole search as one body. ``bounds``: the date histogram's first and last days
-    (``dates.histogram_bounds``), None for no histogram; ``relaxed``: as for ``text_query``. The
-    total is the hits' (every filter applied)."""
+    """The whole search as one body. ``bounds``: the days the date histogram may cover
+    (``dates.histogram_bounds``), which pick its fine interval, None for no histogram;
+    ``relaxed``: as for ``text_query``. The total is the hits' (every filter applied)."""
     hits, counts = build_searches(req, bounds, relaxed=relaxed)
-    return {**hits, "aggs": counts["aggs"]}
+    return {**hits, "aggs": {**hits.get("aggs", {}), **counts["aggs"]}}
 
 
 def build_searches(
@@ -266,7 +303,12 @@ def build_searches(
         "size": req.size,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
+        **similar_groups(req),
     }
+    if not req.similar:
+        # Counted beside the hits rather than with the facets: the two searches run side by side
+        # on the node's two cores and the facets' is the longer, so the count costs no waiting.
+        hits["aggs"] = result_groups(filters(req))
     counts = {
         "query": text_query(req, relaxed=relaxed),
         "size": 0,
@@ -274,3 +316,12 @@ def build_searches(
         "aggs": aggregations(req, bounds),
     }
     return hits, counts
+
+
+def build_day_counts(req: SearchRequest, days: tuple[date, date], *, relaxed: bool | None = None) -> dict:
+    """The second, small request of a date histogram that came back in months but shows days or
+    weeks (``facets.DateFacet.days_needed``): the counts request's query, with only the matches'
+    days over ``days`` to count."""
+    _, counts = build_searches(req, relaxed=relaxed)
+    aggs = DATE_FACET.get_aggregations(req, filters(req), days, window=day_window(*days))
+    return {**counts, "aggs": aggs}

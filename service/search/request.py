@@ -48,16 +48,20 @@ class SearchRequest:
     kinds: tuple[str, ...] = ()
     # Entity ids by type: OR within a type, AND across types.
     entities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Sources and authors by parameter ("source", "author"), as for entities.
+    keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
+    similar: str | None = None  # one group of near-duplicates (a dup_key): its articles, not collapsed
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
-    def selected(self, entity_type: str) -> tuple[str, ...]:
-        return next((ids for t, ids in self.entities if t == entity_type), ())
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The selected values of a facet (an entity type, "source" or "author")."""
+        return next((ids for t, ids in (*self.entities, *self.keywords) if t == facet), ())
 
 
 _ASCII_INT = re.compile(r"-?[0-9]{1,12}")

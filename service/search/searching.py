@@ -13,8 +13,9 @@ from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.exceptions import HTTP_EXCEPTIONS
 
 from service.search.dates import DateExtent, histogram_bounds
+from service.search.facets import DATE_FACET
 from service.search.name_variants import LazyNameVariants, NameVariants
-from service.search.query import build_searches, relaxable, starts_relaxed
+from service.search.query import build_day_counts, build_searches, relaxable, starts_relaxed
 from service.search.request import SearchRequest
 from service.search.result import shape_results
 from service.search.spelling import suggestion
@@ -59,13 +60,23 @@ class ArticleSearch:
         the response), so that the error handlers tell a 400 from a 503 as for one search."""
         response = self.es.msearch(searches=searches)
         hits, counts = (_checked(response, item) for item in response["responses"])
-        return {**hits, "aggregations": counts.get("aggregations", {})}
+        return {**hits, "aggregations": {**hits.get("aggregations", {}), **counts.get("aggregations", {})}}
+
+    def refine_dates(self, req: SearchRequest, response: dict[str, Any], relaxed: bool) -> None:
+        """When the histogram came back in months but its bars are days or weeks (matches within
+        60 weeks in a wide index), ask those days in a second small request, in place."""
+        days = DATE_FACET.days_needed(req, response["aggregations"])
+        if days is not None:
+            body = build_day_counts(req, days, relaxed=relaxed)
+            counted = self.es.search(index=self.index, request_cache=self.cache, **body)
+            response["aggregations"]["dates"] = counted["aggregations"]["dates"]
 
     def run(self, req: SearchRequest) -> dict[str, Any]:
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
 
         def answer(relaxed: bool) -> dict[str, Any]:
             response = self.send(self.searches(req, bounds, relaxed))
+            self.refine_dates(req, response, relaxed)
             return shape_results(req, response, bounds, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)

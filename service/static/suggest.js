@@ -27,14 +27,40 @@
       input.removeAttribute("aria-activedescendant");
     }
 
+    // The words typed before the one being completed.
+    function typedBefore() {
+      const words = input.value.trim().split(/\s+/).filter(Boolean);
+      words.pop();
+      return words;
+    }
+
+    // An entity becomes a filter (<type>=<id>) of a search for the other typed words; the current
+    // page's other filters are kept only when "search within these filters" is ticked.
+    function entityUrl(type, id) {
+      const params = new URLSearchParams();
+      const words = typedBefore();
+      if (words.length) params.set("q", words.join(" "));
+      const within = input.form && input.form.querySelector("input[name=within]:checked");
+      if (within) {
+        for (const [key, value] of new URLSearchParams(window.location.search)) {
+          if (!["q", "page", "prev_q", "within"].includes(key)) params.append(key, value);
+        }
+      }
+      if (!params.getAll(type).includes(id)) params.append(type, id);
+      return "/?" + params.toString();
+    }
+
     function choose(item) {
+      close();
       if (item.dataset.entityType) {
-        const params = new URLSearchParams();
-        params.append(item.dataset.entityType, item.dataset.value);
-        window.location.href = "/?" + params.toString();
+        const url = entityUrl(item.dataset.entityType, item.dataset.value);
+        if (window.location.pathname === "/" && document.querySelector("main #facets")) {
+          window.NewsSearch.navigate(url, true, "#count");
+        } else {
+          window.location.href = url;
+        }
       } else {
-        input.value = item.dataset.value;
-        close();
+        input.value = [...typedBefore(), item.dataset.value].join(" ");
         input.form.submit();
       }
     }

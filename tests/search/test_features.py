@@ -25,18 +25,6 @@ def ids():
     return entity_id
 
 
-@pytest.fixture
-def api(client_for, alias):
-    client = client_for(alias)
-
-    def get(expect: int = 200, **params):
-        response = client.get("/api/search", query_string=params)
-        assert response.status_code == expect, response.get_json()
-        return response.get_json()
-
-    return get
-
-
 def article_ids(body) -> list[str]:
     return [r["article_id"] for r in body["results"]]
 
@@ -250,6 +238,8 @@ def test_openapi_document(client_for, alias):
         "place",
         "organisation",
         "credit",
+        "source",
+        "author",
         "from",
         "to",
         "kind",

@@ -63,7 +63,12 @@ CHAINS = [
 
 def record(article_id: str, words: frozenset[str]) -> dict:
     ordered = [t for t in TOPICS if t in words]
-    return paragraph_record(article_id, f"{FILLER} {' '.join(ordered)} {FILLER}")
+    # Each from its own source: articles with the same topics would otherwise be identical short
+    # items of one source and title, near-duplicates that the search lists as one result.
+    return {
+        **paragraph_record(article_id, f"{FILLER} {' '.join(ordered)} {FILLER}"),
+        "source": f"src-{article_id}",
+    }
 
 
 @pytest.fixture(scope="module")

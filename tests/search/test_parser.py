@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from service.search.dates import date_interval, histogram_bounds
+from service.search.dates import display_interval, histogram_bounds
 from service.search.parser import MAX_SIZE, InvalidRequest, parse_query, parse_search_args
 from service.search.query import SNIPPETS_PER_ARTICLE, build_search
 
@@ -131,11 +131,13 @@ def _nested_parts(body: dict) -> dict:
 
 def test_results_are_articles_scored_by_their_best_part():
     body = build_search(parse(q="x"))
-    assert "collapse" not in body  # one document per article: nothing to group
+    # One document per article: the only grouping is of near-duplicate articles (issue 18).
+    assert body["collapse"]["field"] == "dup_key"
     nested = _nested_parts(body)
     assert (nested["path"], nested["score_mode"]) == ("parts", "max")
     inner = nested["inner_hits"]
-    assert inner["name"] == "parts" and inner["size"] == SNIPPETS_PER_ARTICLE
+    # One more than the snippets shown: the title part is not shown as one.
+    assert inner["name"] == "parts" and inner["size"] == SNIPPETS_PER_ARTICLE + 1
     assert inner["highlight"]["encoder"] == "html"
     assert "parts.text" in inner["highlight"]["fields"]
 
@@ -171,12 +173,13 @@ def test_facets_are_disjunctive():
     [
         (date(2015, 12, 1), date(2015, 12, 31), "day"),
         (date(2015, 1, 1), date(2015, 12, 31), "week"),
-        (date(2010, 1, 1), date(2015, 12, 31), "month"),
+        (date(2012, 1, 1), date(2015, 12, 31), "month"),
+        (date(2010, 1, 1), date(2015, 12, 31), "quarter"),  # 72 months: over 60 bars (issue 18)
         (date(1995, 1, 1), date(2015, 12, 31), "year"),
     ],
 )
 def test_histogram_interval_follows_the_range(start, end, interval):
-    assert date_interval(start, end) == interval
+    assert display_interval(start, end) == interval
 
 
 def test_histogram_bounds_complete_an_open_range_with_the_index_extent():
@@ -208,13 +211,25 @@ def test_browsing_and_searching_count_facets_alike_on_article_documents():
     browse = build_search(parse_search_args(MultiDict([("person", "person:a")])))
     search = build_search(parse_search_args(MultiDict([("q", "x"), ("person", "person:a")])))
     assert browse["aggs"] == search["aggs"]
+    # The pages' count of results (groups of near-duplicates) is the one distinct count.
+    assert search["aggs"]["groups"]["aggs"]["count"] == {"cardinality": {"field": "dup_key"}}
+    facets = {k: v for k, v in search["aggs"].items() if k != "groups"}
     # The person facet has no other filter: its aggregations stand side by side, unwrapped.
-    assert set(search["aggs"]) == {"person_top", "person_selected", "place", "organisation", "credit"}
+    assert set(facets) == {
+        "person_top",
+        "person_selected",
+        "place",
+        "organisation",
+        "credit",
+        "source",
+        "author",
+    }
     top = search["aggs"]["place"]["aggs"]["top"]
     assert top["terms"]["field"] == "entities.place" and "aggs" not in top
     assert search["track_total_hits"] is True
     for old in ("sampler", "cardinality", "global", "doc_type", "collapse"):
-        assert old not in repr(search), old
+        assert old not in repr({k: v for k, v in {**search, "aggs": facets}.items() if k != "collapse"}), old
+    assert search["collapse"]["field"] == "dup_key"  # near-duplicates (issue 18), not parts
 
 
 def test_facet_counts_are_the_buckets_article_counts():
@@ -241,7 +256,9 @@ def test_facet_counts_are_the_buckets_article_counts():
 
 def test_a_facet_is_wrapped_in_a_filter_only_when_other_filters_apply():
     plain = build_search(parse_search_args(MultiDict([("q", "x")])))["aggs"]
-    assert set(plain) == {f"{t}_top" for t in ("person", "place", "organisation", "credit")}
+    assert set(plain) - {"groups_count"} == {
+        f"{t}_top" for t in ("person", "place", "organisation", "credit", "source", "author")
+    }
     dated = build_search(parse_search_args(MultiDict([("q", "x"), ("from", "2015-01-01")])))["aggs"]
     assert "2015-01-01" in repr(dated["person"]["filter"]) and "person_top" not in dated
 
