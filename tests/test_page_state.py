@@ -64,6 +64,7 @@ def test_the_page_names_a_bad_value_in_hebrew_and_its_links_drop_it(client):
     assert response.status_code == 400  # still a bad request, though the page shows results
     html = response.get_data(as_text=True)
     assert "תאריך הסיום אינו תקין" in html and 'class="result"' in html
+    assert 'id="to-error"' in html and 'aria-describedby="to-error"' in html  # beside its input
     assert "2015-13-01" not in html  # neither in hidden inputs nor in any link
     assert "must be" not in html  # no English on the page
 

@@ -22,6 +22,13 @@ def test_the_keyboard_reaches_the_first_result_within_ten_tabs(page, site):
     assert tabs_to_first_result(page) <= TAB_BUDGET
 
 
+def test_the_keyboard_reaches_the_first_result_within_ten_tabs_on_a_phone(browser, site):
+    small = phone(browser)
+    small.goto(f"{site}/?q=פוטין")
+    assert tabs_to_first_result(small) <= TAB_BUDGET
+    small.context.close()
+
+
 def test_skip_links_lead_to_the_results_and_to_the_filters(page, site):
     page.goto(f"{site}/?q=פוטין")
     page.keyboard.press("Tab")
