@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from service import create_app
 from service.config import Settings
 from tests.browser.support import CHROMIUM, FLAGS, Server
 
@@ -17,9 +18,19 @@ def alias(fixtures_alias):
 
 @pytest.fixture(scope="module")
 def site(es_url, alias):
+    warm_up(es_url, alias)
     server = Server(Settings(es_url=es_url, es_index=alias))
     yield server.url
     server.stop()
+
+
+def warm_up(es_url: str, alias: str) -> None:
+    """The pages' searches asked once with a patient client: on a node that has just started (the
+    browser tests come first in a session) the first searches can take longer than the service's
+    1.5 s timeout while the node compiles and loads, and the page would rightly answer 503."""
+    client = create_app(Settings(es_url=es_url, es_index=alias, es_request_timeout=60)).test_client()
+    for path in ("/", "/?q=פוטין", "/api/suggest?prefix=פוט"):
+        assert client.get(path).status_code == 200, path
 
 
 @pytest.fixture(scope="module")
