@@ -14,7 +14,11 @@ Two variants are timed, each over every document, ``--runs`` times (the median i
 * ``jsonl``: a schema-shaped record per document → schema check (``validator.iter_errors``, as
   ``service.ingest.sources`` does for each line) → ``article_from_record`` → ``normalize_parts``;
 * ``scraped``: a scraped-page-like text per document (title line, blank line, paragraphs separated
-  by blank lines) → ``parse_scraped`` → ``normalize_parts``.
+  by blank lines) → ``parse_scraped`` → ``normalize_parts``;
+* ``html``: a saved news page per document (``html_page_of``: head with meta tags and JSON-LD, site
+  menu, the article with a photo and its credit, related articles, comments, scripts, footer) →
+  ``parse_html_page`` (trafilatura and our rules) → ``normalize_parts``, over the documents with
+  at least ``MIN_BODY_CHARS`` of text (a headline alone is not an article page). Target 200 pages/s.
 
 Building the records and page texts from the corpus is done before timing. Results are appended to
 ``docs/benchmarks.md`` unless ``--no-record`` is given.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
 import os
 import re
@@ -44,6 +49,7 @@ import benchlib
 from benchlib import CORPUS_DIR, CORPUS_LABEL
 from jsonschema.exceptions import best_match
 
+from service.ingest.html_page import MIN_BODY_CHARS, parse_html_page
 from service.ingest.scraped import parse_scraped
 from service.ingest.sources import BadRecord, article_from_record, record_validator
 from service.model import Article
@@ -55,6 +61,7 @@ def normalize_parts(article: Article) -> list[str]:
 
 
 TARGET_PER_SECOND = 500.0
+HTML_TARGET_PER_SECOND = 200.0  # a saved page is 20-100 times the text, with a DOM to walk
 FIXED_DATE = "2000-01-01"  # for documents whose date is missing or not YYYY-MM-DD
 TITLE_WORDS = 12  # a missing title is the first words of the text
 PARAGRAPH_SENTENCES = 3  # scraped variant: sentences per paragraph
@@ -69,6 +76,7 @@ class Sample:
     record: dict[str, Any]
     page: str
     published: date
+    html: str = ""
 
 
 @dataclass
@@ -88,6 +96,7 @@ class VariantResult:
     name: str
     description: str
     runs: list[RunResult] = field(default_factory=list)
+    target: float = TARGET_PER_SECOND
 
     @property
     def median(self) -> float:
@@ -95,7 +104,7 @@ class VariantResult:
 
     @property
     def passed(self) -> bool:
-        return self.median >= TARGET_PER_SECOND
+        return self.median >= self.target
 
 
 def corpus_documents(folder: Path, limit: int | None) -> Iterator[dict[str, Any]]:
@@ -134,7 +143,37 @@ def to_sample(doc: dict[str, Any]) -> Sample:
         day = date.fromisoformat(published)
     except ValueError:  # YYYY-MM-DD shaped but not a real day
         day = date.fromisoformat(FIXED_DATE)
-    return Sample(record=record, page=page, published=day)
+    return Sample(record=record, page=page, published=day, html=html_page_of(title, paragraphs_of(text), day))
+
+
+def html_page_of(title: str, paragraphs: list[str], day: date) -> str:
+    """A news page as a browser saves it, around the document's title and paragraphs."""
+    t = html.escape(title)
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    teasers = "".join(
+        f'<li><a href="/a/{i}"><img src="/t{i}.jpg" alt="קידום">כתבה קשורה {i}</a></li>' for i in range(8)
+    )
+    comments = "".join(
+        f'<li class="talkback"><b>{i}. תגובה</b><p>טקסט התגובה מספר {i}</p></li>' for i in range(10)
+    )
+    return f"""<!DOCTYPE html><html lang="he" dir="rtl"><head><meta charset="utf-8"><title>{t} - אתר</title>
+<meta property="og:site_name" content="אתר"><meta property="og:title" content="{t}">
+<meta property="og:url" content="https://news.example/a/1"><link rel="canonical" href="https://news.example/a/1">
+<meta property="article:published_time" content="{day.isoformat()}">
+<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{day.isoformat()}",
+"author": {{"@type": "Person", "name": "כתב האתר"}}}}</script>
+<style>.nav{{display:flex}} .related li{{margin:0}}</style>
+<script>var dataLayer = [{{"section": "news"}}];</script>
+</head><body><header><nav class="nav"><a href="/">ראשי</a> <a href="/news">חדשות</a>
+<a href="/sport">ספורט</a></nav></header>
+<main><article><h1>{t}</h1><div class="byline">כתב האתר</div>
+<div class="share"><a>שתפו בפייסבוק</a><a>שתפו בוואטסאפ</a></div>
+<figure><img src="/main.jpg" alt="תמונה">
+<figcaption>התמונה הראשית של הכתבה (צילום: צלם האתר)</figcaption></figure>
+<div class="article-body">{body}</div></article>
+<section class="related"><h3>עוד באותו נושא</h3><ul>{teasers}</ul></section>
+<section class="comments"><h3>תגובות</h3><ol>{comments}</ol></section></main>
+<footer>כל הזכויות שמורות</footer><script src="/app.js"></script></body></html>"""
 
 
 def run_jsonl(samples: list[Sample]) -> RunResult:
@@ -173,6 +212,23 @@ def run_scraped(samples: list[Sample]) -> RunResult:
     return RunResult(seconds=seconds, articles=len(samples), parts=parts, rejected=rejected)
 
 
+def run_html(samples: list[Sample]) -> RunResult:
+    """parse_html_page + normalize_parts on a saved page, for the documents long enough to be an
+    article (most of the corpus's shortest documents are a headline alone, which a page refuses)."""
+    pages = [s for s in samples if len(s.record["body"]) >= MIN_BODY_CHARS]
+    parts = rejected = 0
+    start = time.perf_counter()
+    for sample in pages:
+        try:
+            article = parse_html_page(sample.html, origin="bench")
+        except ValueError:
+            rejected += 1
+            continue
+        parts += len(normalize_parts(article))
+    seconds = time.perf_counter() - start
+    return RunResult(seconds=seconds, articles=len(pages), parts=parts, rejected=rejected)
+
+
 def pin_to_one_core() -> str:
     """Keep the process on a single CPU so the number is a one-core number; returns which."""
     if not hasattr(os, "sched_setaffinity"):
@@ -191,16 +247,14 @@ def print_results(docs: int, variants: list[VariantResult]) -> None:
         print(f"  parts produced: {first.parts:,} (rejected documents: {first.rejected:,})")
         print(f"  per run: {runs} articles/s ({', '.join(f'{r.seconds:.2f}' for r in v.runs)} s)")
         print(f"  median: {v.median:,.0f} articles/s")
-        print(
-            f"  target: >= {TARGET_PER_SECOND:,.0f} articles/s on one core: {'PASS' if v.passed else 'FAIL'}"
-        )
+        print(f"  target: >= {v.target:,.0f} articles/s on one core: {'PASS' if v.passed else 'FAIL'}")
 
 
 def record(command: str, docs: int, pinning: str, variants: list[VariantResult]) -> None:
     lines = [
         f"- Documents: {docs:,} from `{CORPUS_LABEL}/*.jsonl.gz`",
         "",
-        "| Variant | Parts | Rejected | Runs (articles/s) | Median (articles/s) | Target ≥ 500/s |",
+        "| Variant | Parts | Rejected | Runs (articles/s) | Median (articles/s) | Target |",
         "|---|---:|---:|---|---:|---|",
     ]
     for v in variants:
@@ -208,7 +262,7 @@ def record(command: str, docs: int, pinning: str, variants: list[VariantResult])
         first = v.runs[0]
         lines.append(
             f"| {v.name}: {v.description} | {first.parts:,} | {first.rejected:,} | {runs} "
-            f"| {v.median:,.0f} | {'PASS' if v.passed else 'FAIL'} |"
+            f"| {v.median:,.0f} | ≥ {v.target:,.0f}/s: {'PASS' if v.passed else 'FAIL'} |"
         )
     benchlib.record_section("bench_parse", None, f"single process, {pinning}", command, lines)
 
@@ -243,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     benches: list[tuple[VariantResult, Callable[[list[Sample]], RunResult]]] = [
         (VariantResult("jsonl", "schema check + article_from_record + normalize_parts"), run_jsonl),
         (VariantResult("scraped", "parse_scraped + normalize_parts"), run_scraped),
+        (
+            VariantResult("html", "parse_html_page + normalize_parts", target=HTML_TARGET_PER_SECOND),
+            run_html,
+        ),
     ]
     for result, bench in benches:
         bench(samples[: min(len(samples), 200)])  # warm-up: caches, compiled patterns

@@ -72,20 +72,38 @@ def _targets(paths: tuple[Path, ...], sample: bool, missing: str) -> list[Path]:
     return targets
 
 
+UNDATED_NOTE = "no date: indexing needs one, or --allow-undated"
+
+
 @click.command("ingest")
 @paths_argument
 @undated_option
 def ingest_command(paths: tuple[Path, ...], allow_undated: bool) -> None:
-    """Parse articles and print them as JSON Lines (one article a line), for inspection."""
+    """Parse articles and print them as JSON Lines (one article a line), for inspection.
+    Undated articles are parsed and printed too, each with a warning unless --allow-undated:
+    only indexing needs a date."""
     from service.indexing.report import Report, say
     from service.ingest.sources import read_paths
+    from service.model import Article
 
     if not paths:
         raise click.UsageError("give PATHS to parse")
     report = Report()
-    for article in report.articles(read_paths(paths, allow_undated=allow_undated)):
+    undated = 0
+
+    def noted(items):
+        nonlocal undated
+        for item in items:
+            if isinstance(item, Article) and item.published_at is None:
+                undated += 1
+                if not allow_undated:
+                    item.warnings.append(UNDATED_NOTE)
+            yield item
+
+    for article in report.articles(noted(read_paths(paths, allow_undated=True))):
         click.echo(json.dumps(article.to_json(), ensure_ascii=False))
-    say(f"read {report.read}, parsed {report.read - report.rejected}, rejected {report.rejected}")
+    dates = f" ({undated} without a date)" if undated else ""
+    say(f"read {report.read}, parsed {report.read - report.rejected}{dates}, rejected {report.rejected}")
     sys.exit(1 if report.rejected else 0)
 
 

@@ -1,5 +1,5 @@
 """Read articles from paths: JSON Lines files, scraped ``.txt`` pages with optional sidecar
-``.json`` metadata, and folders of either.
+``.json`` metadata, saved HTML pages (``.html``, ``.htm``, gzipped too), and folders of these.
 
 Every input yields an Article or a Rejection (file, line, reason): one bad record or file never
 stops the others (whatever goes wrong in it, it is reported and the run goes on), and nothing is
@@ -29,6 +29,7 @@ from jsonschema.exceptions import best_match
 from service.ingest.credits import split_credit
 from service.ingest.decode import Undecodable, decode
 from service.ingest.html import html_to_text, looks_like_html
+from service.ingest.html_page import is_html_page, read_html_page
 from service.ingest.scraped import parse_scraped
 from service.model import (
     MAX_ARTICLE_CHARS,
@@ -330,25 +331,41 @@ def read_scraped_file(path: Path, *, allow_undated: bool = False) -> Article:
         text, encoding = decode(path.read_bytes())
     except Undecodable as exc:
         raise BadRecord(str(exc)) from None
-    published = parse_published(meta.get("published_at"), allow_undated=allow_undated)
+    published = parse_published(meta.get("published_at"), allow_undated=True)
     warnings: list[str] = []
-    article = parse_scraped(
+    article = parse_scraped(  # dated by the sidecar, else by the date the page prints
         text,
         url=checked_url(meta.get("url") or "", warnings),
         source=meta.get("source") or "",
         published_at=published,
         origin=str(path),
     )
+    if article.published_at is None and not allow_undated:
+        printed = "; ".join(w for w in article.warnings if w.startswith("printed date"))
+        raise BadRecord(
+            "no publication date: no sidecar published_at and no date printed in the page"
+            + (f" ({printed})" if printed else "")
+        )
     article.warnings.extend(warnings)
     if encoding not in ("utf-8", "utf_8", "ascii"):
         article.warnings.append(f"decoded from {encoding}")
     return within_limits(article)
 
 
+def read_html_file(path: Path, *, allow_undated: bool = False) -> Article:
+    """A saved HTML page (service.ingest.html_page): dated by the page itself, no sidecar."""
+    article = read_html_page(path)
+    if article.published_at is None and not allow_undated:
+        raise BadRecord("no publication date in the page (JSON-LD, meta tags, <time> or a פורסם: line)")
+    return within_limits(article)
+
+
 def article_of_file(path: str | Path, *, allow_undated: bool = False) -> Article | Rejection:
-    """One scraped page (with its sidecar) → an Article, or the reason it is rejected. Never raises."""
+    """One scraped page (with its sidecar) or saved HTML page → an Article, or the reason it is
+    rejected. Never raises."""
     try:
-        return read_scraped_file(Path(path), allow_undated=allow_undated)
+        read = read_html_file if is_html_page(path) else read_scraped_file
+        return read(Path(path), allow_undated=allow_undated)
     except (BadRecord, ValueError) as exc:
         return Rejection(str(path), None, str(exc))
     except OSError as exc:
@@ -358,7 +375,7 @@ def article_of_file(path: str | Path, *, allow_undated: bool = False) -> Article
 
 
 def _is_input(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
+    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES) or is_html_page(path)
 
 
 def walk_paths(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:

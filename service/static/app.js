@@ -24,6 +24,11 @@
       if (!fresh) throw new Error("no main");
       document.querySelector("main").replaceWith(fresh);
       document.title = doc.title;
+      // The head's feed link follows the search shown (the Atom feed of these results).
+      const feed = doc.querySelector("link[rel=alternate][type='application/atom+xml']");
+      const current = document.querySelector("link[rel=alternate][type='application/atom+xml']");
+      if (current) current.remove();
+      if (feed) document.head.appendChild(feed);
       if (push) history.pushState({}, "", url);
       init(fresh);
       const focus =

@@ -146,3 +146,13 @@ def test_a_bad_date_is_named_in_hebrew_beside_the_results_and_dropped(page, site
     page.wait_for_url("**q=%D7%A4%D7%A1%D7%A7%D7%95%D7%91*")
     expect(page.locator(".field-errors")).to_have_count(0)  # never sticky
     assert "from" not in params(page)
+
+
+def test_the_head_feed_link_follows_an_in_place_update(page, site):
+    page.goto(f"{site}/?q=פוטין")
+    feed = page.locator("head link[rel=alternate][type='application/atom+xml']")
+    assert "person=" not in feed.get_attribute("href")
+    page.locator("#facet-person input[type=checkbox]").first.check()
+    page.wait_for_url("**person=*")
+    expect(feed).to_have_count(1)
+    assert "person=" in feed.get_attribute("href") and "/feed.atom" in feed.get_attribute("href")

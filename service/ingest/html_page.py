@@ -1,0 +1,718 @@
+"""Saved HTML pages (``.html``, ``.htm``, optionally gzipped) → an Article.
+
+trafilatura finds the article's text among the site's menus, teasers and comments and reads the
+page's metadata (JSON-LD, meta tags, htmldate for dates). Generic extractors drop what this product
+indexes, so our rules add it from the page itself: photo captions with their credits (``<figure>``,
+``<figcaption>``, ``alt``, "(צילום: …)" and "קרדיט:"), subheadings as section headings, the lead
+(the visible subtitle or the description), the canonical URL, and the dates and bylines as Hebrew
+sites print them ("פורסם: 22.12.15, 20:34", "מאת דנה כהן").
+
+A page that is cut off, holds only scripts, or has no article in it raises NotAnArticle with a
+reason for the user; a page over MAX_HTML_BYTES (after decompression) is refused before parsing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import Document
+
+from service.ingest.credits import split_credit
+from service.ingest.decode import Undecodable, decode
+from service.ingest.scraped import caption_of, is_chrome, is_metadata
+from service.model import Article, Part, published_range_error
+from service.normalize import normalize
+
+# The extractors log "discarding data" for pages we reject with a reason of our own: not to stderr
+# unless the application configures logging.
+for _logger in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
+
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+# A news page with its inline scripts and styles is 0.1-3 MB; ten times that is not one page.
+MAX_HTML_BYTES = 30_000_000
+ISRAEL = ZoneInfo("Asia/Jerusalem")  # a date printed on a Hebrew site without a zone is local time
+CAPTION_MAX_WORDS = 60
+ALT_MIN_WORDS = 2  # an alt text alone is a caption when it says something ("לוגו" does not)
+AUTHOR_MAX_WORDS = 5
+MIN_BODY_CHARS = 80  # less text than a one-sentence news flash is a section front, a 404 or a stub
+PROSE_MIN_WORDS = 12  # a paragraph this long is article text, not a menu or a label
+KEY_CHARS = 40
+META_LINE_MAX_WORDS = 14  # "מאת דנה כהן פורסם: 16.04.22, 21:57" and the like
+
+# Blocks that are site chrome wherever they stand, named by a word of their class or id (whole, or
+# between "-" and "_": "share-bar", "inline-related", but not "commentary"): removed before
+# trafilatura runs, so that neither their text nor their pictures reach the article.
+CHROME_NAME = re.compile(
+    r"(?:^|[-_\s])(?:related|recommend[a-z]*|teasers?|comments?|talkbacks?|tb|share|sharing|social|promo|"
+    r"newsletter|subscribe|paywall|banner|ad-slot|ads?|advert[a-z]*|taboola|outbrain|more-news|"
+    r"breadcrumbs?|send_to_friend|menu)(?:$|[-_\s])",
+    re.I,
+)
+CHROME_TAGS = ("nav", "footer", "form")
+NEVER_CHROME = ("html", "body", "main", "article")  # <body class="single comments-open"> is a page
+_NAMED = etree.XPath("//*[@class or @id] | //nav | //footer | //form")
+_IN_CHROME = etree.XPath("ancestor::nav | ancestor::aside | ancestor::footer")
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
+_LEAD_CLASS = re.compile(
+    r"sub[-_ ]?title|subtitle|sub[-_]?head|excerpt|standfirst|(?<![a-z])lead(?![a-z])", re.I
+)
+_BYLINE_CLASS = re.compile(r"author|byline|writer|reporter", re.I)
+_CAPTION_CLASS = re.compile(r"caption", re.I)
+_CREDIT_CLASS = re.compile(r"credit", re.I)
+CREDIT_WORDS = r"צילום מסך|צילומים|צילום|צלם|קרדיט|Photo|Credit"
+# "caption צילום: credit" or "caption | קרדיט: credit", the credit at the end, parentheses optional.
+TRAILING_CREDIT = re.compile(
+    rf"^(?P<caption>.*?)[\s|,\-–]*\(?\s*(?:{CREDIT_WORDS})\s*:\s*(?P<credit>[^()]+?)\s*\)?\s*$"
+)
+PUBLISHED_LINE = re.compile(
+    r"(?:פורסם|פורסמה|תאריך פרסום)\s*:?\s*(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{2,4})"
+    r"(?:\s*,?\s*(?:בשעה\s*)?(?P<H>\d{1,2}):(?P<M>\d{2}))?"
+)
+# "מאת דנה לוי", "כתבה: דנה לוי" printed under the title.
+BYLINE = re.compile(r"^(?:מאת:?|(?:כתב|כתבה|כתבו|כתבת)\s*:)\s*(?P<names>[^.!?:]{2,80})$")
+_CREDIT_HINT = re.compile(r"צילום|צלם|קרדיט")  # caption_of runs only on text that could be a caption
+BYLINE_PREFIX = re.compile(r"^(?:(?:מאת|By)(?:\s*:\s*|\s+)|(?:כתב|כתבה|כתבו|כתבת)\s*:\s*)")
+# Digits, addresses and the date words that share a byline's box are not a writer's name.
+NOT_A_NAME = re.compile(r"\d|https?:|@|:|^(?:פורסם|פורסמה|עודכן|עדכון|תאריך|צילום)(?!\w)")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "BackgroundNewsArticle",
+}
+_SEPARATOR_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{1,40}$")
+
+
+class NotAnArticle(ValueError):
+    """A page that cannot become an article; the message is the reason given to the user."""
+
+
+def is_html_page(path: str | Path) -> bool:
+    return str(path).lower().endswith(HTML_SUFFIXES)
+
+
+# --- bytes → text ---------------------------------------------------------------------------------
+
+
+def read_html_bytes(path: Path, limit: int = MAX_HTML_BYTES) -> bytes:
+    """The page's bytes, refused (NotAnArticle) when the file or what it decompresses to is over
+    ``limit``: read in a bounded way, so a 50 MB page or a gzip bomb costs no memory."""
+    size = path.stat().st_size
+    if size > limit:
+        raise NotAnArticle(f"file is {size:,} bytes, over the {limit:,} limit for one HTML page")
+    if not path.name.lower().endswith(".gz"):
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise NotAnArticle(f"broken gzip file: {exc}") from None
+    if len(data) > limit:
+        raise NotAnArticle(f"decompresses to over {limit:,} bytes, the limit for one HTML page")
+    return data
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding the page declares in ``<meta charset>`` or ``http-equiv``, when Python knows it."""
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    name = {"windows-1255": "cp1255", "iso-8859-8-i": "iso8859_8", "visual": "iso8859_8"}.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """(text, encoding): a BOM, then valid UTF-8 (whatever the page claims: a UTF-8 page with a
+    stale declaration is common, the reverse is not), then the declared charset, then a guess."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
+        try:
+            return data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    declared = declared_charset(data)
+    if declared and declared not in ("utf-8", "utf-16"):
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
+    try:
+        return decode(data)
+    except Undecodable as exc:
+        raise NotAnArticle(str(exc)) from None
+
+
+def read_html_page(path: str | Path) -> Article:
+    """A saved page → an Article (its ``published_at`` None when the page gives no date)."""
+    path = Path(path)
+    text, encoding = decode_html(read_html_bytes(path))
+    article = parse_html_page(text, origin=str(path))
+    if encoding not in ("utf-8", "ascii"):
+        article.warnings.append(f"decoded from {encoding}")
+    return article
+
+
+# --- the page's own metadata ----------------------------------------------------------------------
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").replace("\u00a0", " ").split())
+
+
+def _text(element: Any) -> str:
+    return _clean(element.text_content())
+
+
+def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                yield item
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+
+
+def _json_ld_article(tree: Any) -> dict[str, Any]:
+    for item in _json_ld_objects(tree):
+        types = item.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(t in _ARTICLE_TYPES for t in types if isinstance(t, str)):
+            return item
+    return {}
+
+
+def _meta(tree: Any) -> dict[str, str]:
+    """Meta tags by name or property (lower-cased), the first of each, and the canonical link."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
+        value = _clean(element.get("content"))
+        if key and value:
+            found.setdefault(key, value)
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            found.setdefault("canonical", link.get("href").strip())
+    return found
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@id") or value.get("url") or ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return _clean(value) if isinstance(value, str) else ""
+
+
+def _http_url(url: str, base: str = "") -> str:
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    elif url.startswith("/") and base:
+        match = re.match(r"https?://[^/]+", base)
+        url = match.group(0) + url if match else ""
+    return url if re.match(r"https?://\S", url, re.I) else ""
+
+
+def parse_date(raw: str) -> datetime | date | None:
+    """An ISO 8601 date or time as pages write it ("Z", no zone = Israel time), or None."""
+    raw = raw.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=ISRAEL)
+
+
+def published_line_date(text: str) -> datetime | date | None:
+    """ "פורסם: 22.12.15, 20:34" → that time in Israel; without a time, the day."""
+    match = PUBLISHED_LINE.search(text)
+    if not match:
+        return None
+    year = int(match["y"])
+    if year < 100:
+        year += 2000 if year <= date.today().year % 100 + 1 else 1900
+    try:
+        if match["H"]:
+            return datetime(
+                year, int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]), tzinfo=ISRAEL
+            )
+        return date(year, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _names(raw: Any) -> list[str]:
+    """Author names from JSON-LD (a string, a Person, a list of either), a meta tag or a byline."""
+    items = raw if isinstance(raw, list) else [raw]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            if item.get("@type") in ("Organization", "NewsMediaOrganization"):
+                continue
+            item = item.get("name", "")
+        if not isinstance(item, str):
+            continue
+        item = BYLINE_PREFIX.sub("", _clean(item))
+        for name in re.split(r"\s*[,;/]\s*|\s+ו(?=[^\s])(?=\S+\s)|\s+and\s+", item):
+            name = name.strip(" .")
+            if name and len(name.split()) <= AUTHOR_MAX_WORDS and not NOT_A_NAME.search(name):
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+# --- structure: container, captions, bylines -------------------------------------------------------
+
+
+def _prose_elements(tree: Any, paragraphs: list[str]) -> list[Any]:
+    """The page's elements that hold the extracted prose (paragraphs of PROSE_MIN_WORDS or more,
+    found by their first KEY_CHARS characters): where the article stands in the page."""
+    wanted = {p[:KEY_CHARS] for p in paragraphs if len(p.split()) >= PROSE_MIN_WORDS and len(p) >= KEY_CHARS}
+    found: list[Any] = []
+    for element in tree.iter("p", "div", "li", "td", "blockquote", "span", "font", "section", "article"):
+        own = _clean(element.text)
+        if len(own) >= KEY_CHARS and own[:KEY_CHARS] in wanted:
+            wanted.discard(own[:KEY_CHARS])
+            found.append(element)
+    return found
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _common_ancestor(elements: list[Any]) -> Any | None:
+    elements = [e for e in elements if e is not None]
+    if not elements:
+        return None
+    shared = [elements[0], *elements[0].iterancestors()]
+    for other in elements[1:]:
+        mine = {id(a) for a in [other, *other.iterancestors()]}
+        shared = [a for a in shared if id(a) in mine]
+    return shared[0] if shared else None
+
+
+def _title_element(tree: Any, title: str) -> Any | None:
+    headings = list(tree.iter("h1"))
+    key = normalize(title)
+    return next((h for h in headings if normalize(_text(h)) == key), headings[0] if headings else None)
+
+
+def _split_caption(text: str) -> tuple[str, str]:
+    """ "caption (צילום: credit)" / "caption צילום: credit" → (caption, credit); no credit: (text, "")."""
+    if found := caption_of(text):
+        return found
+    match = TRAILING_CREDIT.match(text)
+    if match:
+        return match["caption"].strip(" |,-–"), match["credit"].strip()
+    return text, ""
+
+
+def _credit_text(text: str) -> str:
+    match = TRAILING_CREDIT.match(text)
+    return match["credit"].strip() if match and not match["caption"].strip() else text.strip("() ")
+
+
+def _caption_of_image(image: Any, container: Any) -> tuple[str, str] | None:
+    """The caption and credit of one article image: its figcaption, a caption element beside it,
+    short text beside it that carries a credit, or its alt text."""
+    figure = next((a for a in image.iterancestors("figure")), None)
+    holder = figure if figure is not None else image.getparent()
+    caption_element = None
+    if figure is not None:
+        caption_element = next(figure.iter("figcaption"), None)
+    if caption_element is None and holder is not None:
+        caption_element = next(
+            (e for e in holder.iter() if e is not image and _CAPTION_CLASS.search(e.get("class") or "")), None
+        )
+    text, credit = "", ""
+    if caption_element is not None:
+        whole = _text(caption_element)
+        credit_element = next(
+            (e for e in caption_element.iter() if _CREDIT_CLASS.search(e.get("class") or "")), None
+        )
+        if credit_element is not None and (credit := _credit_text(_text(credit_element))):
+            text = _clean(whole.replace(_text(credit_element), " "))  # a figcaption of a credit alone: alt
+        else:
+            text, credit = _split_caption(whole)
+    elif holder is not None and holder is not container:
+        beside = _text(holder)
+        if beside and len(beside.split()) <= CAPTION_MAX_WORDS and _split_caption(beside)[1]:
+            text, credit = _split_caption(beside)
+    alt = _clean(image.get("alt"))
+    if not text and alt:
+        alt_text, alt_credit = _split_caption(alt)
+        if len(alt_text.split()) >= ALT_MIN_WORDS or alt_credit:
+            text, credit = alt_text, credit or alt_credit
+    if not credit and image.get("data-credit"):
+        credit = _credit_text(_clean(image.get("data-credit")))
+    return (text, credit) if text else None
+
+
+def _captions(container: Any) -> list[tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for image in container.iter("img"):
+        if _IN_CHROME(image) or (
+            any(True for _ in image.iterancestors("a"))
+            and not any(True for _ in image.iterancestors("figure"))
+        ):
+            continue  # a teaser's picture, a logo in a link, a share button
+        if pair := _caption_of_image(image, container):
+            found.setdefault(normalize(pair[0]).rstrip(". "), pair)
+    return list(found.values())
+
+
+def _byline_names(container: Any) -> list[str]:
+    names: list[str] = []
+    for element in container.iter():
+        if not isinstance(element.tag, str) or _IN_CHROME(element):
+            continue
+        linked = element.tag == "a" and "author" in (element.get("rel") or "")
+        if linked or (_BYLINE_CLASS.search(element.get("class") or "") and not len(element)):
+            names += _names(_text(element))
+        elif element.tag in ("p", "div", "span") and not len(element) and (m := BYLINE.match(_text(element))):
+            names += _names(m["names"])
+    return list(dict.fromkeys(names))
+
+
+def _visible_lead(container: Any, title: str) -> str:
+    for element in container.iter():
+        if not isinstance(element.tag, str) or element.tag in ("meta", "script", "style", "h1"):
+            continue
+        if (
+            _LEAD_CLASS.search(element.get("class") or "")
+            or element.get("itemprop") in ("description", "alternativeHeadline")
+        ) and not _IN_CHROME(element):
+            text = _text(element)
+            if len(text.split()) >= 4 and text != title:
+                return text
+    return ""
+
+
+# --- the extracted text → sections -------------------------------------------------------------------
+
+
+def _blocks(body: Any) -> list[tuple[str, str]]:
+    """trafilatura's XML body → [("head" | "p", text)]."""
+    blocks: list[tuple[str, str]] = []
+    for element in body:
+        if element.tag == "graphic":
+            continue
+        if element.tag == "list":
+            texts = [_clean("".join(item.itertext())) for item in element.iter("item")]
+            blocks.extend(("p", t) for t in texts if t)
+            continue
+        text = _clean("".join(element.itertext()))
+        if text:
+            blocks.append(("head" if element.tag == "head" else "p", text))
+    return blocks
+
+
+def _sections(blocks: list[tuple[str, str]]) -> list[Part]:
+    """Paragraphs before the first subheading are a section each; a subheading gathers the
+    paragraphs under it. A subheading with nothing under it is dropped."""
+    parts: list[Part] = []
+    heading = ""
+    group: list[str] = []
+
+    def flush() -> None:
+        if heading and group:
+            parts.append(Part("body", "\n\n".join(group), heading=heading))
+        elif not heading:
+            parts.extend(Part("body", p) for p in group)
+
+    for kind, text in blocks:
+        if kind == "head":
+            flush()
+            heading, group = text, []
+        else:
+            group.append(text)
+    flush()
+    return parts
+
+
+def _without_site_name(title: str, site: str) -> str:
+    if site and (match := _SEPARATOR_SUFFIX.search(title)) and site in match.group(0):
+        return title[: match.start()].strip()
+    return title
+
+
+def _prune_chrome(tree: Any) -> None:
+    """Remove the blocks CHROME_NAME and CHROME_TAGS name (their tails, text after them, stay)."""
+    doomed = [
+        element
+        for element in _NAMED(tree)
+        if element.tag not in NEVER_CHROME
+        and (
+            element.tag in CHROME_TAGS
+            or CHROME_NAME.search(element.get("class") or "")
+            or CHROME_NAME.search(element.get("id") or "")
+        )
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _unwrap_layout_tables(tree: Any) -> None:
+    """Old sites lay the page out in tables: a table whose cells hold paragraphs or headings is
+    layout, not data, and is turned into plain blocks so that the extractor reads it as text."""
+    for table in list(tree.iter("table")):
+        if table.find(".//p") is not None or table.find(".//h1") is not None:
+            for element in [table, *table.iter("thead", "tbody", "tfoot", "tr", "td", "th")]:
+                element.tag = "div"
+
+
+def _is_metadata_block(text: str) -> bool:
+    """A byline or date stamp (or a widget label) that the extractor kept as a paragraph."""
+    if len(text.split()) > META_LINE_MAX_WORDS:
+        return False
+    return bool(
+        is_chrome(text)
+        or is_metadata(text)
+        or BYLINE.match(text)
+        or PUBLISHED_LINE.search(text)
+        or re.match(r"^(?:מאת|כתב|כתבה)\s*:?\s", text)
+    )
+
+
+def _parse_tree(text: str) -> Any:
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotAnArticle(f"not HTML that can be read: {exc}") from None
+
+
+def _no_article_reason(tree: Any, text: str) -> str:
+    visible = _clean(" ".join(_VISIBLE_TEXT(tree)))
+    has_scripts = any(True for _ in tree.iter("script"))
+    if not visible and not re.search(r"</(?:body|html)\s*>", text[-2000:], re.I):
+        return "the page is cut off before its article (no text and no </html>): an incomplete download?"
+    if not visible and has_scripts:
+        return (
+            "the page holds only scripts: its article is drawn by JavaScript in the browser, "
+            "so there is nothing to read (save the page after it has rendered)"
+        )
+    return "no article in the page: no body text outside the site's menus, links and comments"
+
+
+@dataclass
+class _Page:
+    """A parsed page and what it says about itself: meta tags, its JSON-LD article, trafilatura's
+    extraction, and the element the article stands in."""
+
+    tree: Any
+    meta: dict[str, str]
+    ld: dict[str, Any]
+    document: Any = None
+    container: Any = None
+
+
+def _url(page: _Page) -> str:
+    """The canonical link, og:url, or the JSON-LD article's url, whichever is an http(s) address."""
+    meta, ld = page.meta, page.ld
+    url = _http_url(meta.get("canonical", "")) or _http_url(meta.get("og:url", ""))
+    url = url or _http_url(_string(ld.get("url")) or _string(ld.get("mainEntityOfPage")))
+    return url or _http_url(meta.get("canonical", ""), base=meta.get("og:url", ""))
+
+
+def _extract(tree: Any, url: str) -> Any:
+    """trafilatura's main text (as an XML body with its subheadings) and metadata; it works on a
+    copy of ``tree``."""
+    return trafilatura.bare_extraction(
+        tree,
+        url=url or None,
+        fast=True,
+        include_comments=False,
+        output_format="xml",  # the body as a tree; the text rendering for "python" is not needed
+        include_tables=True,
+        include_images=False,
+        include_formatting=True,
+        with_metadata=True,
+        date_extraction_params={"original_date": True, "extensive_search": False},
+    )
+
+
+def _merged(paragraphs: list[str], title: str) -> bool:
+    """trafilatura read a short article as one block, title, byline and captions run together."""
+    key = normalize(title)
+    return any(key in normalize(p) and len(p) > len(title) for p in paragraphs)
+
+
+def _article_element(tree: Any, title: str) -> Any | None:
+    """The nearest ancestor of the title that holds a paragraph of prose."""
+    heading = _title_element(tree, title)
+    for ancestor in heading.iterancestors() if heading is not None else ():
+        if any(len(_text(p).split()) >= PROSE_MIN_WORDS for p in ancestor.iter("p")):
+            return ancestor
+    return None
+
+
+def _own_blocks(container: Any) -> list[tuple[str, str]]:
+    """The subheadings and paragraphs of the article element, captions and chrome left out."""
+    blocks: list[tuple[str, str]] = []
+    for element in container.iter("p", "h2", "h3", "h4", "li", "blockquote"):
+        if _IN_CHROME(element) or any(
+            True for _ in element.iterancestors("figure", "figcaption", "p", "li", "blockquote")
+        ):
+            continue
+        if text := _text(element):
+            blocks.append(("head" if element.tag in ("h2", "h3", "h4") else "p", text))
+    return blocks
+
+
+def _locate(page: _Page, title: str, paragraphs: list[str]) -> Any:
+    """The element holding the title and the article's prose (the page's body when unsure)."""
+    prose = _prose_elements(page.tree, paragraphs)
+    container = _common_ancestor([_title_element(page.tree, title), *prose]) if prose else None
+    if container is None or container.tag == "html":
+        container = page.tree.find("body")
+    return container
+
+
+def _body(blocks: list[tuple[str, str]], lead: str, skip: set[str]) -> tuple[list[Part], str]:
+    """The sections, and the lead unless it is only the first paragraph cut short."""
+    kept = [
+        (kind, t)
+        for kind, t in blocks
+        if normalize(t) not in skip
+        and not _is_metadata_block(t)
+        and not (_CREDIT_HINT.search(t) and caption_of(t))
+    ]
+    if lead and any(normalize(t).startswith(normalize(lead).rstrip(".… ")) for _, t in kept[:1]):
+        lead = ""
+    sections = _sections(kept)
+    size = sum(len(p.text) for p in sections)
+    if size < MIN_BODY_CHARS:
+        raise NotAnArticle(
+            f"no article in the page: {size} characters of text outside the title, menus, links and "
+            f"comments (an article has at least {MIN_BODY_CHARS})"
+        )
+    return sections, lead
+
+
+def _authors(page: _Page, source: str) -> list[str]:
+    authors = _names(page.ld.get("author")) or _names(page.meta.get("author", ""))
+    authors = authors or _byline_names(page.container)
+    authors = authors or _names((page.document.author or "").replace(";", ","))
+    return [a for a in authors if a != source]
+
+
+def _published(page: _Page, warnings: list[str]) -> datetime | date | None:
+    """The first plausible date of: JSON-LD datePublished, the meta tags, a <time>, a printed
+    "פורסם:" line, htmldate's finding. One in the future or before 1800 is skipped with a warning."""
+    meta = page.meta
+    candidates = [
+        _string(page.ld.get("datePublished")),
+        meta.get("article:published_time", ""),
+        meta.get("datepublished", ""),
+        meta.get("pubdate", ""),
+        *(t.get("datetime", "") for t in page.container.iter("time")),
+    ]
+    dated = [d for d in (parse_date(c) for c in candidates if c) if d is not None]
+    dated += [d for d in (published_line_date(_text(e)) for e in _dated_elements(page.container)) if d]
+    dated += [d for d in [parse_date(page.document.date or "")] if d is not None]
+    for value in dated:
+        if (error := published_range_error(value)) is None:
+            return value
+        warnings.append(f"{error}: ignored")
+    return None
+
+
+def parse_html_page(text: str, *, origin: str = "") -> Article:
+    """One HTML page → an Article. Raises NotAnArticle when the page holds no article."""
+    tree = _parse_tree(text)
+    if tree.find("body") is None or not _clean(" ".join(_VISIBLE_TEXT(tree))):
+        raise NotAnArticle(_no_article_reason(tree, text))
+    _unwrap_layout_tables(tree)
+    _prune_chrome(tree)
+    page = _Page(tree, _meta(tree), _json_ld_article(tree))
+    url = _url(page)
+    page.document = _extract(tree, url) or Document()
+    meta, ld = page.meta, page.ld
+    source = _string(ld.get("publisher")) or meta.get("og:site_name", "") or _clean(page.document.sitename)
+    title = _string(ld.get("headline")) or meta.get("og:title", "") or _clean(page.document.title)
+    title = _without_site_name(title, source)
+    blocks = _blocks(page.document.body) if page.document.body is not None else []
+    paragraphs = [t for kind, t in blocks if kind == "p"]
+    if not title:
+        raise NotAnArticle(_no_article_reason(tree, text))
+    if not paragraphs or _merged(paragraphs, title):
+        page.container = _article_element(tree, title)  # a short article: read it ourselves
+        if page.container is None:
+            raise NotAnArticle(_no_article_reason(tree, text))
+        blocks = _own_blocks(page.container)
+    else:
+        page.container = _locate(page, title, paragraphs)
+        inside = _squeezed(page.container.text_content())
+        blocks = [(kind, t) for kind, t in blocks if _squeezed(t) in inside]  # beside the article: chrome
+
+    lead = _visible_lead(page.container, title) or _string(ld.get("description"))
+    lead = lead or meta.get("og:description", "") or meta.get("description", "")
+    captions = _captions(page.container)
+    skip = {normalize(title), normalize(lead)} | {normalize(c) for c, _ in captions}
+    sections, lead = _body(blocks, lead, skip)
+    warnings: list[str] = []
+    parts = [Part("title", title), *([Part("lead", lead)] if lead else []), *sections]
+    parts += [Part("caption", c, credit=split_credit(credit) if credit else None) for c, credit in captions]
+    return Article(
+        title=title,
+        parts=parts,
+        url=url,
+        source=source,
+        published_at=_published(page, warnings),
+        authors=_authors(page, source),
+        origin=origin,
+        warnings=warnings,
+    )
+
+
+def _dated_elements(container: Any) -> Iterator[Any]:
+    """Leaf-most elements whose text holds a "פורסם:" date."""
+    for element in container.iter():
+        own = isinstance(element.tag, str) and element.tag not in ("script", "style")
+        text = element.text if own else None
+        if text and ("פורס" in text or "תאריך" in text):
+            yield element
