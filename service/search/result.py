@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from service.model import ENTITY_TYPES
@@ -100,15 +99,9 @@ def _result(hit: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def shape_results(
-    req: SearchRequest,
-    response: dict[str, Any],
-    bounds: tuple[date, date] | None = None,
-    *,
-    relaxed: bool = False,
-) -> dict[str, Any]:
-    """``bounds``: the date histogram's first and last days, as given to ``query.build_search``;
-    ``relaxed``: the results need only some of the query's words (``query.required_words``)."""
+def shape_results(req: SearchRequest, response: dict[str, Any], *, relaxed: bool = False) -> dict[str, Any]:
+    """``relaxed``: the results need only some of the query's words (``query.required_words``); the
+    date histogram's range comes with its aggregations (``DateFacet.get_values``)."""
     aggs = response["aggregations"]
     total = response["hits"]["total"]["value"]
     groups = aggs.get("groups", {}).get("count") or aggs.get("groups_count")

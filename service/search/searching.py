@@ -77,7 +77,7 @@ class ArticleSearch:
         def answer(relaxed: bool) -> dict[str, Any]:
             response = self.send(self.searches(req, bounds, relaxed))
             self.refine_dates(req, response, relaxed)
-            return shape_results(req, response, bounds, relaxed=relaxed and relaxable(req.query))
+            return shape_results(req, response, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)
         result = answer(relaxed)
