@@ -14,6 +14,7 @@ reason for the user; a page over MAX_HTML_BYTES (after decompression) is refused
 from __future__ import annotations
 
 import codecs
+import copy
 import gzip
 import json
 import logging
@@ -22,6 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,10 +31,12 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import trafilatura
 from lxml import etree
-from trafilatura.settings import Document
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
 
 from service.ingest.credits import split_credit
 from service.ingest.decode import Undecodable, decode
+from service.ingest.page_dates import chosen_date, header_of
 from service.ingest.scraped import caption_of, is_chrome, is_metadata
 from service.model import Article, Part, published_range_error
 from service.normalize import normalize
@@ -80,10 +84,6 @@ CREDIT_WORDS = r"צילום מסך|צילומים|צילום|צלם|קרדיט|P
 # "caption צילום: credit" or "caption | קרדיט: credit", the credit at the end, parentheses optional.
 TRAILING_CREDIT = re.compile(
     rf"^(?P<caption>.*?)[\s|,\-–]*\(?\s*(?:{CREDIT_WORDS})\s*:\s*(?P<credit>[^()]+?)\s*\)?\s*$"
-)
-PUBLISHED_LINE = re.compile(
-    r"(?:פורסם|פורסמה|תאריך פרסום)\s*:?\s*(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{2,4})"
-    r"(?:\s*,?\s*(?:בשעה\s*)?(?P<H>\d{1,2}):(?P<M>\d{2}))?"
 )
 # "מאת דנה לוי", "כתבה: דנה לוי" printed under the title.
 BYLINE = re.compile(r"^(?:מאת:?|(?:כתב|כתבה|כתבו|כתבת)\s*:)\s*(?P<names>[^.!?:]{2,80})$")
@@ -263,24 +263,6 @@ def parse_date(raw: str) -> datetime | date | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.replace(tzinfo=ISRAEL)
-
-
-def published_line_date(text: str) -> datetime | date | None:
-    """ "פורסם: 22.12.15, 20:34" → that time in Israel; without a time, the day."""
-    match = PUBLISHED_LINE.search(text)
-    if not match:
-        return None
-    year = int(match["y"])
-    if year < 100:
-        year += 2000 if year <= date.today().year % 100 + 1 else 1900
-    try:
-        if match["H"]:
-            return datetime(
-                year, int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]), tzinfo=ISRAEL
-            )
-        return date(year, int(match["m"]), int(match["d"]))
-    except ValueError:
-        return None
 
 
 def _names(raw: Any) -> list[str]:
@@ -512,7 +494,7 @@ def _is_metadata_block(text: str) -> bool:
         is_chrome(text)
         or is_metadata(text)
         or BYLINE.match(text)
-        or PUBLISHED_LINE.search(text)
+        or header_of(text) is not None
         or re.match(r"^(?:מאת|כתב|כתבה)\s*:?\s", text)
     )
 
@@ -546,8 +528,25 @@ class _Page:
     tree: Any
     meta: dict[str, str]
     ld: dict[str, Any]
-    document: Any = None
+    url: str = ""
+    body: Any = None
     container: Any = None
+    _metadata: Any = None
+
+    @property
+    def metadata(self) -> Any:
+        """trafilatura's reading of the page's metadata (title, site, author, date), asked only when
+        the JSON-LD, the meta tags and our own rules have no answer: a quarter of the time of a page."""
+        if self._metadata is None:
+            options = _options(self.url)
+            self._metadata = extract_metadata(
+                copy.deepcopy(self.tree),
+                options.url,
+                options.date_params,
+                options.fast,
+                options.author_blacklist,
+            )
+        return self._metadata
 
 
 def _url(page: _Page) -> str:
@@ -558,21 +557,32 @@ def _url(page: _Page) -> str:
     return url or _http_url(meta.get("canonical", ""), base=meta.get("og:url", ""))
 
 
-def _extract(tree: Any, url: str) -> Any:
-    """trafilatura's main text (as an XML body with its subheadings) and metadata; it works on a
-    copy of ``tree``."""
-    return trafilatura.bare_extraction(
-        tree,
-        url=url or None,
+@cache
+def _base_options() -> Extractor:
+    """trafilatura's options, read from its configuration once rather than on every page."""
+    return Extractor(
         fast=True,
-        include_comments=False,
+        comments=False,
         output_format="xml",  # the body as a tree; the text rendering for "python" is not needed
-        include_tables=True,
-        include_images=False,
-        include_formatting=True,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "extensive_search": False},
+        tables=True,
+        images=False,
+        formatting=True,
+        with_metadata=False,  # asked only when needed: _Page.metadata
+        date_params={"original_date": True, "extensive_search": False},
     )
+
+
+def _options(url: str) -> Extractor:
+    options = copy.copy(_base_options())
+    options.url = options.source = url or None
+    return options
+
+
+def _extract(tree: Any, url: str) -> Any:
+    """trafilatura's main text, as an XML body with its subheadings (None when it finds none); it
+    works on a copy of ``tree``."""
+    document = trafilatura.bare_extraction(tree, options=_options(url))
+    return document.body if document is not None else None
 
 
 def _merged(paragraphs: list[str], title: str) -> bool:
@@ -636,13 +646,22 @@ def _body(blocks: list[tuple[str, str]], lead: str, skip: set[str]) -> tuple[lis
 def _authors(page: _Page, source: str) -> list[str]:
     authors = _names(page.ld.get("author")) or _names(page.meta.get("author", ""))
     authors = authors or _byline_names(page.container)
-    authors = authors or _names((page.document.author or "").replace(";", ","))
+    authors = authors or _names((page.metadata.author or "").replace(";", ","))
     return [a for a in authors if a != source]
 
 
 def _published(page: _Page, warnings: list[str]) -> datetime | date | None:
     """The first plausible date of: JSON-LD datePublished, the meta tags, a <time>, a printed
     "פורסם:" line, htmldate's finding. One in the future or before 1800 is skipped with a warning."""
+    for value in _dates_in_order(page, warnings):
+        if (error := published_range_error(value)) is None:
+            return value
+        warnings.append(f"{error}: ignored")
+    return None
+
+
+def _dates_in_order(page: _Page, warnings: list[str]) -> Iterator[datetime | date]:
+    """The page's dates, most trusted first, each source read only if the ones before gave none."""
     meta = page.meta
     candidates = [
         _string(page.ld.get("datePublished")),
@@ -651,14 +670,14 @@ def _published(page: _Page, warnings: list[str]) -> datetime | date | None:
         meta.get("pubdate", ""),
         *(t.get("datetime", "") for t in page.container.iter("time")),
     ]
-    dated = [d for d in (parse_date(c) for c in candidates if c) if d is not None]
-    dated += [d for d in (published_line_date(_text(e)) for e in _dated_elements(page.container)) if d]
-    dated += [d for d in [parse_date(page.document.date or "")] if d is not None]
-    for value in dated:
-        if (error := published_range_error(value)) is None:
-            return value
-        warnings.append(f"{error}: ignored")
-    return None
+    yield from (d for d in (parse_date(c) for c in candidates if c) if d is not None)
+    headers = (header_of(_text(e)) for e in _dated_elements(page.container))
+    printed, notes = chosen_date([stamp for h in headers if h is not None for stamp in h.stamps])
+    warnings.extend(notes)
+    if printed is not None:
+        yield printed
+    if (found := parse_date(page.metadata.date or "")) is not None:
+        yield found
 
 
 def parse_html_page(text: str, *, origin: str = "") -> Article:
@@ -669,13 +688,13 @@ def parse_html_page(text: str, *, origin: str = "") -> Article:
     _unwrap_layout_tables(tree)
     _prune_chrome(tree)
     page = _Page(tree, _meta(tree), _json_ld_article(tree))
-    url = _url(page)
-    page.document = _extract(tree, url) or Document()
+    page.url = url = _url(page)
+    page.body = _extract(tree, url)
     meta, ld = page.meta, page.ld
-    source = _string(ld.get("publisher")) or meta.get("og:site_name", "") or _clean(page.document.sitename)
-    title = _string(ld.get("headline")) or meta.get("og:title", "") or _clean(page.document.title)
+    source = _string(ld.get("publisher")) or meta.get("og:site_name", "") or _clean(page.metadata.sitename)
+    title = _string(ld.get("headline")) or meta.get("og:title", "") or _clean(page.metadata.title)
     title = _without_site_name(title, source)
-    blocks = _blocks(page.document.body) if page.document.body is not None else []
+    blocks = _blocks(page.body) if page.body is not None else []
     paragraphs = [t for kind, t in blocks if kind == "p"]
     if not title:
         raise NotAnArticle(_no_article_reason(tree, text))
@@ -714,5 +733,5 @@ def _dated_elements(container: Any) -> Iterator[Any]:
     for element in container.iter():
         own = isinstance(element.tag, str) and element.tag not in ("script", "style")
         text = element.text if own else None
-        if text and ("פורס" in text or "תאריך" in text):
+        if text and ("פורס" in text or "תאריך" in text or "עודכן" in text or "עדכון" in text):
             yield element

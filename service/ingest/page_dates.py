@@ -86,7 +86,11 @@ _NAME = re.compile(r"^[א-תA-Za-z][א-תA-Za-z'׳\"״\-]*(?:\s+[א-תA-Za-z'׳\
 _NAME_JOIN = re.compile(r"\s*,\s*|\s*&\s*|\s+ו\s*-\s*|\s+and\s+", re.I)
 _AND = re.compile(r"\s+ו(?=[א-ת]{2})")
 _ROLE = re.compile(r"^(?:כתב|כתבת|כתבנו|כתבתנו|עורך|עורכת|פרשן|פרשנית|סופר|סופרת)\b")
-_SEGMENTS = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
+# A line splits at "|" or "•", and before a labelled stamp that follows other text on the same line
+# ("פורסם: 22.12.15 , 19:45 עודכן: 23.12.15", "דנה לוי פורסם: 22.12.15").
+_SEGMENTS = re.compile(
+    r"\s+[|·•]\s+|\s*\|\s*|\s+(?=(?:פורסם|פורסמה|עודכן|עודכנה|עדכון אחרון|תאריך פרסום|תאריך עדכון)\s*:)"
+)
 
 
 class PageDateError(ValueError):

@@ -368,3 +368,30 @@ def test_a_one_paragraph_article_is_read_whole(tmp_path):
     assert (caption.text, caption.credit.text) == ("מכשיר מדידה במכון", "אלון דגן")
     assert article.authors == ["יעל מזרחי"]
     assert "כל הזכויות" not in every_text(article) and "ראשי" not in every_text(article)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected", "warning"),
+    [
+        ("פורסם: יום שלישי, 22 בדצמבר 2015", date(2015, 12, 22), None),
+        (
+            "פורסם: 22.12.15 , 19:45 עודכן: 23.12.15 , 08:10",
+            datetime(2015, 12, 22, 19, 45, tzinfo=IL_WINTER),
+            None,
+        ),
+        ("עודכן: 23.12.15 , 08:10", datetime(2015, 12, 23, 8, 10, tzinfo=IL_WINTER), "update stamp"),
+    ],
+)
+def test_a_page_without_date_tags_is_dated_by_the_stamp_it_prints(tmp_path, printed, expected, warning):
+    page = (PAGES / "portal-like.html").read_text(encoding="utf-8")
+    stamped = tmp_path / "stamped.html"
+    stamped.write_text(
+        page.replace(
+            '<span class="date">פורסם: 16.04.22, 21:57</span>', f'<span class="date">{printed}</span>'
+        ),
+        encoding="utf-8",
+    )
+    article = read_html_page(stamped)
+    assert article.published_at == expected
+    assert any(warning in w for w in article.warnings) if warning else not article.warnings
+    assert not any(printed.split(":")[0] in p.text for p in article.parts)  # the stamp is no paragraph

@@ -227,3 +227,24 @@ def test_a_bare_date_below_the_header_is_a_subheading_not_a_stamp():
     assert article.published_at == date(2023, 12, 22)
     headings = [p.heading for p in article.parts if p.kind == "body"]
     assert headings == ["", "", "7 באוקטובר 2023", "7 באוקטובר"]
+
+
+@pytest.mark.parametrize(
+    ("line", "stamps", "authors"),
+    [
+        (
+            "פורסם: 22.12.15 , 19:45 עודכן: 23.12.15 , 08:10",
+            [("published", local(2015, 12, 22, 19, 45)), ("updated", local(2015, 12, 23, 8, 10))],
+            [],
+        ),
+        ("דנה לוי פורסם: 22.12.15", [("published", date(2015, 12, 22))], ["דנה לוי"]),
+    ],
+)
+def test_a_labelled_stamp_after_other_text_on_the_line_is_its_own_segment(line, stamps, authors):
+    header = header_of(line, now=NOW)
+    assert header is not None
+    assert [(s.kind, s.value) for s in header.stamps] == stamps and header.authors == authors
+
+
+def test_a_label_word_inside_prose_splits_nothing():
+    assert header_of("היום פורסם: הדוח השנתי של מבקר המדינה", now=NOW) is None
