@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from service.ingest.hebrew_calendar import HEBREW_DATE, hebrew_day
 from service.model import published_range_error
 
 NEWSROOM_ZONE = ZoneInfo("Asia/Jerusalem")
@@ -135,6 +136,11 @@ def _find_day(text: str, today: date) -> tuple[date, re.Match[str]] | None:
             return date(year, month, day), match
         except ValueError as exc:
             raise PageDateError(f"{match.group(0).strip()!r} is not a date ({exc})") from None
+    if match := HEBREW_DATE.search(text):
+        try:
+            return hebrew_day(match), match
+        except ValueError as exc:
+            raise PageDateError(str(exc)) from None
     return None
 
 
@@ -150,6 +156,7 @@ def parse_printed_date(text: str, *, now: datetime | None = None) -> datetime | 
         raise PageDateError(f"{text!r} holds no date")
     day, match = found
     rest = rest[: match.start()] + " " + rest[match.end() :]
+    rest = HEBREW_DATE.sub(" ", rest, count=1)  # the same day in the Hebrew calendar, printed beside
     moment: time | None = None
     if clock := _TIME.search(rest):
         hour, minute, second = int(clock.group("h")), int(clock.group("min")), int(clock.group("s") or 0)
@@ -190,7 +197,7 @@ def stamp_of(segment: str, *, now: datetime | None = None) -> Stamp | None:
     body = _WEEKDAY.sub("", body)
     if not labelled and not re.match(r"^\(?\d|^[א-ל]{1,2}['׳\"״]?[א-ט]?\s+ב?\s*-?\s*[א-ת]", body):
         return None
-    if not re.search(r"\d", body):
+    if not re.search(r"\d", body) and not HEBREW_DATE.search(body):
         return None
     try:
         return Stamp(kind, text, parse_printed_date(body, now=now), labelled=labelled)
@@ -203,7 +210,9 @@ def stamp_of(segment: str, *, now: datetime | None = None) -> Stamp | None:
 def _looks_dated(body: str) -> bool:
     """A bare segment that is shaped like a date (so its failure is worth reporting)."""
     stripped = _TIME.sub("", body).strip(" ,|")
-    return bool(_DATE_SHAPE.fullmatch(stripped) or _NAMED.fullmatch(stripped))
+    return bool(
+        _DATE_SHAPE.fullmatch(stripped) or _NAMED.fullmatch(stripped) or HEBREW_DATE.fullmatch(stripped)
+    )
 
 
 def names_of(text: str) -> list[str]:
@@ -282,14 +291,18 @@ def header_of(line: str, *, now: datetime | None = None) -> Header | None:
 
 def chosen_date(stamps: list[Stamp]) -> tuple[datetime | date | None, list[str]]:
     """The publication date among a page's stamps: the first valid "published" one, else the first
-    valid "updated" one (said in a warning); and a warning for each stamp that is not a date."""
+    valid "updated" one (said in a warning), with the time another stamp of the same kind gives that
+    day ("י' בטבת תשע"ו | 22.12.2015 | 18:40"); and a warning for each stamp that is not a date."""
     warnings = [f"printed date ignored: {s.error}" for s in stamps if s.error]
     for kind in ("published", "updated"):
-        for stamp in stamps:
-            if stamp.kind == kind and stamp.value is not None:
-                if kind == "updated":
-                    warnings.append(
-                        f"dated by its update stamp {stamp.text!r}: the page prints no publication date"
-                    )
-                return stamp.value, warnings
+        valid = [s for s in stamps if s.kind == kind and s.value is not None]
+        if not valid:
+            continue
+        if kind == "updated":
+            warnings.append(
+                f"dated by its update stamp {valid[0].text!r}: the page prints no publication date"
+            )
+        first = valid[0].value
+        timed = (s.value for s in valid if isinstance(s.value, datetime) and s.value.date() == first)
+        return (first if isinstance(first, datetime) else next(timed, first)), warnings
     return None, warnings

@@ -1,5 +1,6 @@
 """Read articles from paths: JSON Lines files, scraped ``.txt`` pages with optional sidecar
-``.json`` metadata, saved HTML pages (``.html``, ``.htm``, gzipped too), and folders of these.
+``.json`` metadata, saved HTML pages (``.html``, ``.htm``, gzipped too), RSS and Atom feeds
+(``.rss``, ``.atom``, ``.xml`` whose root is a feed; service.ingest.feeds), and folders of these.
 
 Every input yields an Article or a Rejection (file, line, reason): one bad record or file never
 stops the others (whatever goes wrong in it, it is reported and the run goes on), and nothing is
@@ -28,6 +29,7 @@ from jsonschema.exceptions import best_match
 
 from service.ingest.credits import split_credit
 from service.ingest.decode import Undecodable, decode
+from service.ingest.feeds import BadFeed, NoArticle, entry_article, feed_entries, is_feed_path
 from service.ingest.html import html_to_text, looks_like_html
 from service.ingest.html_page import is_html_page, read_html_page
 from service.ingest.scraped import parse_scraped
@@ -375,7 +377,7 @@ def article_of_file(path: str | Path, *, allow_undated: bool = False) -> Article
 
 
 def _is_input(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES) or is_html_page(path)
+    return path.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES) or is_html_page(path) or is_feed_path(path)
 
 
 def walk_paths(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
@@ -422,19 +424,102 @@ class RawRecord:
     path: str
     line: int | None = None
     raw: bytes = b""
+    feed: bool = False  # ``raw`` is a feed's entry (``line`` its number), not a JSON Lines line
 
     def parse(self, *, allow_undated: bool = False) -> Article | Rejection:
+        if self.feed:
+            return article_of_entry(self.path, self.line or 0, self.raw, allow_undated=allow_undated)
         if self.line is None:
             return article_of_file(self.path, allow_undated=allow_undated)
         return article_of_line(self.path, self.line, self.raw, allow_undated=allow_undated)
 
 
+def article_of_entry(
+    path: str, number: int, raw: bytes, *, allow_undated: bool = False
+) -> Article | Rejection:
+    """One feed entry (service.ingest.feeds, as JSON) → an Article, or the reason it is rejected
+    (the entry's number as the line). Never raises."""
+    try:
+        entry = json.loads(raw)
+        where = f"entry {number} ({entry['title'][:60]!r})" if entry["title"] else f"entry {number}"
+    except (ValueError, KeyError, TypeError) as exc:
+        return Rejection(path, number, f"entry {number}: unreadable ({exc})")
+    try:
+        article = entry_article(entry, f"{path}:{number}")
+        if article.published_at is None and not allow_undated:
+            raise BadRecord("no publication date: none in the feed, the entry's text or its saved page")
+        return within_limits(article)
+    except (BadRecord, NoArticle, ValueError) as exc:
+        return Rejection(path, number, f"{where}: {exc}")
+    except OSError as exc:
+        return Rejection(path, number, f"{where}: cannot read its saved page: {exc.strerror or exc}")
+    except Exception as exc:  # one entry never stops the run
+        return Rejection(path, number, f"{where}: unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _feed_records(path: Path) -> tuple[list[RawRecord | Rejection], set[Path]]:
+    """A feed's entries as records (or the feed's one rejection), and the saved pages they read."""
+    try:
+        entries = feed_entries(path)
+    except BadFeed as exc:
+        return [Rejection(str(path), None, str(exc))], set()
+    except OSError as exc:
+        return [Rejection(str(path), None, f"cannot read: {exc.strerror or exc}")], set()
+    except Exception as exc:  # one file never stops the run
+        return [Rejection(str(path), None, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")], set()
+    records: list[RawRecord | Rejection] = [
+        RawRecord(str(path), e["index"], json.dumps(e, ensure_ascii=False).encode("utf-8"), feed=True)
+        for e in entries
+    ]
+    return records, {Path(e["page"]).resolve() for e in entries if e["page"]}
+
+
+class _Feeds:
+    """The feeds among the inputs, each read when its turn comes, except where its folder holds
+    saved pages too: there the folder's feeds are read together, before the first of them or of
+    its pages, to know which pages their entries read. Memory holds at most one folder's feeds."""
+
+    def __init__(self, found: list[Path | Rejection]) -> None:
+        paths = [p for p in found if isinstance(p, Path) and is_feed_path(p)]
+        self.paths = set(paths)
+        self._in: dict[Path, list[Path]] = {}
+        for path in paths:
+            self._in.setdefault(path.parent, []).append(path)
+        self._with_pages = {p.parent for p in found if isinstance(p, Path) and is_html_page(p)}
+        self._ahead: dict[Path, list[RawRecord | Rejection]] = {}
+        self._claims: dict[Path, set[Path]] = {}
+
+    def _read_folder(self, folder: Path) -> set[Path]:
+        if folder not in self._claims:
+            self._claims[folder] = set()
+            for feed in self._in[folder]:
+                self._ahead[feed], pages = _feed_records(feed)
+                self._claims[folder] |= pages
+        return self._claims[folder]
+
+    def records(self, feed: Path) -> list[RawRecord | Rejection]:
+        if feed.parent in self._with_pages:
+            self._read_folder(feed.parent)
+        ahead = self._ahead.pop(feed, None)  # None: not read ahead, or named twice
+        return ahead if ahead is not None else _feed_records(feed)[0]
+
+    def claimed(self, page: Path) -> bool:
+        return page.parent in self._in and page.resolve() in self._read_folder(page.parent)
+
+
 def raw_records(paths: Iterable[str | Path]) -> Iterator[RawRecord | Rejection]:
     """Every record in ``paths`` (files or folders), unparsed, or why it cannot be read: the one
-    place where inputs are walked and lines read (bounded, ``iter_jsonl_lines``)."""
-    for path in walk_paths(paths):
+    place where inputs are walked and lines read (bounded, ``iter_jsonl_lines``). A saved page
+    that an entry of a feed in its folder reads is not read again on its own."""
+    found = list(walk_paths(paths))
+    feeds = _Feeds(found)
+    for path in found:
         if isinstance(path, Rejection):
             yield path
+        elif path in feeds.paths:
+            yield from feeds.records(path)
+        elif is_html_page(path) and feeds.claimed(path):
+            continue
         elif not path.name.endswith(JSONL_SUFFIXES):
             yield RawRecord(str(path))
         else:
