@@ -36,15 +36,9 @@ import feedparser
 from lxml import etree
 
 from service.ingest.html import html_to_text
-from service.ingest.html_page import (
-    HTML_SUFFIXES,
-    ISRAEL,
-    NotAnArticle,
-    is_html_page,
-    parse_date,
-    parse_html_page,
-    read_html_page,
-)
+from service.ingest.html_files import HTML_SUFFIXES, NotAnArticle, is_html_page
+from service.ingest.html_meta import ISRAEL, parse_date
+from service.ingest.html_page import parse_html_page, read_html_page
 from service.model import Article, article_id, published_range_error
 from service.normalize import normalize
 

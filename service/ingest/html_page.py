@@ -13,20 +13,15 @@ reason for the user; a page over MAX_HTML_BYTES (after decompression) is refused
 
 from __future__ import annotations
 
-import codecs
 import copy
-import gzip
-import json
 import logging
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import trafilatura
@@ -35,7 +30,17 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
 from service.ingest.credits import split_credit
-from service.ingest.decode import Undecodable, decode
+from service.ingest.html_files import NotAnArticle, decode_html, read_html_bytes
+from service.ingest.html_meta import (
+    author_names,
+    clean,
+    http_url,
+    json_ld_article,
+    ld_string,
+    meta_tags,
+    parse_date,
+    text_of,
+)
 from service.ingest.page_dates import chosen_date, header_of
 from service.ingest.scraped import caption_of, is_chrome, is_metadata
 from service.model import Article, Part, published_range_error
@@ -46,13 +51,8 @@ from service.normalize import normalize
 for _logger in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_logger).addHandler(logging.NullHandler())
 
-HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-# A news page with its inline scripts and styles is 0.1-3 MB; ten times that is not one page.
-MAX_HTML_BYTES = 30_000_000
-ISRAEL = ZoneInfo("Asia/Jerusalem")  # a date printed on a Hebrew site without a zone is local time
 CAPTION_MAX_WORDS = 60
 ALT_MIN_WORDS = 2  # an alt text alone is a caption when it says something ("לוגו" does not)
-AUTHOR_MAX_WORDS = 5
 MIN_BODY_CHARS = 80  # less text than a one-sentence news flash is a section front, a 404 or a stub
 PROSE_MIN_WORDS = 12  # a paragraph this long is article text, not a menu or a label
 KEY_CHARS = 40
@@ -88,85 +88,8 @@ TRAILING_CREDIT = re.compile(
 # "מאת דנה לוי", "כתבה: דנה לוי" printed under the title.
 BYLINE = re.compile(r"^(?:מאת:?|(?:כתב|כתבה|כתבו|כתבת)\s*:)\s*(?P<names>[^.!?:]{2,80})$")
 _CREDIT_HINT = re.compile(r"צילום|צלם|קרדיט")  # caption_of runs only on text that could be a caption
-BYLINE_PREFIX = re.compile(r"^(?:(?:מאת|By)(?:\s*:\s*|\s+)|(?:כתב|כתבה|כתבו|כתבת)\s*:\s*)")
-# Digits, addresses and the date words that share a byline's box are not a writer's name.
-NOT_A_NAME = re.compile(r"\d|https?:|@|:|^(?:פורסם|פורסמה|עודכן|עדכון|תאריך|צילום)(?!\w)")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_ARTICLE_TYPES = {
-    "NewsArticle",
-    "Article",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
-    "BackgroundNewsArticle",
-}
 _SEPARATOR_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{1,40}$")
-
-
-class NotAnArticle(ValueError):
-    """A page that cannot become an article; the message is the reason given to the user."""
-
-
-def is_html_page(path: str | Path) -> bool:
-    return str(path).lower().endswith(HTML_SUFFIXES)
-
-
-# --- bytes → text ---------------------------------------------------------------------------------
-
-
-def read_html_bytes(path: Path, limit: int = MAX_HTML_BYTES) -> bytes:
-    """The page's bytes, refused (NotAnArticle) when the file or what it decompresses to is over
-    ``limit``: read in a bounded way, so a 50 MB page or a gzip bomb costs no memory."""
-    size = path.stat().st_size
-    if size > limit:
-        raise NotAnArticle(f"file is {size:,} bytes, over the {limit:,} limit for one HTML page")
-    if not path.name.lower().endswith(".gz"):
-        return path.read_bytes()
-    try:
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(limit + 1)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise NotAnArticle(f"broken gzip file: {exc}") from None
-    if len(data) > limit:
-        raise NotAnArticle(f"decompresses to over {limit:,} bytes, the limit for one HTML page")
-    return data
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The encoding the page declares in ``<meta charset>`` or ``http-equiv``, when Python knows it."""
-    match = _CHARSET.search(data[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace").lower()
-    name = {"windows-1255": "cp1255", "iso-8859-8-i": "iso8859_8", "visual": "iso8859_8"}.get(name, name)
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes) -> tuple[str, str]:
-    """(text, encoding): a BOM, then valid UTF-8 (whatever the page claims: a UTF-8 page with a
-    stale declaration is common, the reverse is not), then the declared charset, then a guess."""
-    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
-        try:
-            return data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    declared = declared_charset(data)
-    if declared and declared not in ("utf-8", "utf-16"):
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass
-    try:
-        return decode(data)
-    except Undecodable as exc:
-        raise NotAnArticle(str(exc)) from None
 
 
 def read_html_page(path: str | Path) -> Article:
@@ -179,111 +102,6 @@ def read_html_page(path: str | Path) -> Article:
     return article
 
 
-# --- the page's own metadata ----------------------------------------------------------------------
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").replace("\u00a0", " ").split())
-
-
-def _text(element: Any) -> str:
-    return _clean(element.text_content())
-
-
-def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except (json.JSONDecodeError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(reversed(item))
-            elif isinstance(item, dict):
-                yield item
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(reversed(item["@graph"]))
-
-
-def _json_ld_article(tree: Any) -> dict[str, Any]:
-    for item in _json_ld_objects(tree):
-        types = item.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(t in _ARTICLE_TYPES for t in types if isinstance(t, str)):
-            return item
-    return {}
-
-
-def _meta(tree: Any) -> dict[str, str]:
-    """Meta tags by name or property (lower-cased), the first of each, and the canonical link."""
-    found: dict[str, str] = {}
-    for element in tree.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
-        value = _clean(element.get("content"))
-        if key and value:
-            found.setdefault(key, value)
-    for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
-            found.setdefault("canonical", link.get("href").strip())
-    return found
-
-
-def _string(value: Any) -> str:
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@id") or value.get("url") or ""
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return _clean(value) if isinstance(value, str) else ""
-
-
-def _http_url(url: str, base: str = "") -> str:
-    url = url.strip()
-    if url.startswith("//"):
-        url = "https:" + url
-    elif url.startswith("/") and base:
-        match = re.match(r"https?://[^/]+", base)
-        url = match.group(0) + url if match else ""
-    return url if re.match(r"https?://\S", url, re.I) else ""
-
-
-def parse_date(raw: str) -> datetime | date | None:
-    """An ISO 8601 date or time as pages write it ("Z", no zone = Israel time), or None."""
-    raw = raw.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=ISRAEL)
-
-
-def _names(raw: Any) -> list[str]:
-    """Author names from JSON-LD (a string, a Person, a list of either), a meta tag or a byline."""
-    items = raw if isinstance(raw, list) else [raw]
-    names: list[str] = []
-    for item in items:
-        if isinstance(item, dict):
-            if item.get("@type") in ("Organization", "NewsMediaOrganization"):
-                continue
-            item = item.get("name", "")
-        if not isinstance(item, str):
-            continue
-        item = BYLINE_PREFIX.sub("", _clean(item))
-        for name in re.split(r"\s*[,;/]\s*|\s+ו(?=[^\s])(?=\S+\s)|\s+and\s+", item):
-            name = name.strip(" .")
-            if name and len(name.split()) <= AUTHOR_MAX_WORDS and not NOT_A_NAME.search(name):
-                names.append(name)
-    return list(dict.fromkeys(names))
-
-
 # --- structure: container, captions, bylines -------------------------------------------------------
 
 
@@ -293,7 +111,7 @@ def _prose_elements(tree: Any, paragraphs: list[str]) -> list[Any]:
     wanted = {p[:KEY_CHARS] for p in paragraphs if len(p.split()) >= PROSE_MIN_WORDS and len(p) >= KEY_CHARS}
     found: list[Any] = []
     for element in tree.iter("p", "div", "li", "td", "blockquote", "span", "font", "section", "article"):
-        own = _clean(element.text)
+        own = clean(element.text)
         if len(own) >= KEY_CHARS and own[:KEY_CHARS] in wanted:
             wanted.discard(own[:KEY_CHARS])
             found.append(element)
@@ -318,7 +136,7 @@ def _common_ancestor(elements: list[Any]) -> Any | None:
 def _title_element(tree: Any, title: str) -> Any | None:
     headings = list(tree.iter("h1"))
     key = normalize(title)
-    return next((h for h in headings if normalize(_text(h)) == key), headings[0] if headings else None)
+    return next((h for h in headings if normalize(text_of(h)) == key), headings[0] if headings else None)
 
 
 def _split_caption(text: str) -> tuple[str, str]:
@@ -350,25 +168,25 @@ def _caption_of_image(image: Any, container: Any) -> tuple[str, str] | None:
         )
     text, credit = "", ""
     if caption_element is not None:
-        whole = _text(caption_element)
+        whole = text_of(caption_element)
         credit_element = next(
             (e for e in caption_element.iter() if _CREDIT_CLASS.search(e.get("class") or "")), None
         )
-        if credit_element is not None and (credit := _credit_text(_text(credit_element))):
-            text = _clean(whole.replace(_text(credit_element), " "))  # a figcaption of a credit alone: alt
+        if credit_element is not None and (credit := _credit_text(text_of(credit_element))):
+            text = clean(whole.replace(text_of(credit_element), " "))  # a figcaption of a credit alone: alt
         else:
             text, credit = _split_caption(whole)
     elif holder is not None and holder is not container:
-        beside = _text(holder)
+        beside = text_of(holder)
         if beside and len(beside.split()) <= CAPTION_MAX_WORDS and _split_caption(beside)[1]:
             text, credit = _split_caption(beside)
-    alt = _clean(image.get("alt"))
+    alt = clean(image.get("alt"))
     if not text and alt:
         alt_text, alt_credit = _split_caption(alt)
         if len(alt_text.split()) >= ALT_MIN_WORDS or alt_credit:
             text, credit = alt_text, credit or alt_credit
     if not credit and image.get("data-credit"):
-        credit = _credit_text(_clean(image.get("data-credit")))
+        credit = _credit_text(clean(image.get("data-credit")))
     return (text, credit) if text else None
 
 
@@ -392,9 +210,11 @@ def _byline_names(container: Any) -> list[str]:
             continue
         linked = element.tag == "a" and "author" in (element.get("rel") or "")
         if linked or (_BYLINE_CLASS.search(element.get("class") or "") and not len(element)):
-            names += _names(_text(element))
-        elif element.tag in ("p", "div", "span") and not len(element) and (m := BYLINE.match(_text(element))):
-            names += _names(m["names"])
+            names += author_names(text_of(element))
+        elif (
+            element.tag in ("p", "div", "span") and not len(element) and (m := BYLINE.match(text_of(element)))
+        ):
+            names += author_names(m["names"])
     return list(dict.fromkeys(names))
 
 
@@ -406,7 +226,7 @@ def _visible_lead(container: Any, title: str) -> str:
             _LEAD_CLASS.search(element.get("class") or "")
             or element.get("itemprop") in ("description", "alternativeHeadline")
         ) and not _IN_CHROME(element):
-            text = _text(element)
+            text = text_of(element)
             if len(text.split()) >= 4 and text != title:
                 return text
     return ""
@@ -422,10 +242,10 @@ def _blocks(body: Any) -> list[tuple[str, str]]:
         if element.tag == "graphic":
             continue
         if element.tag == "list":
-            texts = [_clean("".join(item.itertext())) for item in element.iter("item")]
+            texts = [clean("".join(item.itertext())) for item in element.iter("item")]
             blocks.extend(("p", t) for t in texts if t)
             continue
-        text = _clean("".join(element.itertext()))
+        text = clean("".join(element.itertext()))
         if text:
             blocks.append(("head" if element.tag == "head" else "p", text))
     return blocks
@@ -508,7 +328,7 @@ def _parse_tree(text: str) -> Any:
 
 
 def _no_article_reason(tree: Any, text: str) -> str:
-    visible = _clean(" ".join(_VISIBLE_TEXT(tree)))
+    visible = clean(" ".join(_VISIBLE_TEXT(tree)))
     has_scripts = any(True for _ in tree.iter("script"))
     if not visible and not re.search(r"</(?:body|html)\s*>", text[-2000:], re.I):
         return "the page is cut off before its article (no text and no </html>): an incomplete download?"
@@ -552,9 +372,9 @@ class _Page:
 def _url(page: _Page) -> str:
     """The canonical link, og:url, or the JSON-LD article's url, whichever is an http(s) address."""
     meta, ld = page.meta, page.ld
-    url = _http_url(meta.get("canonical", "")) or _http_url(meta.get("og:url", ""))
-    url = url or _http_url(_string(ld.get("url")) or _string(ld.get("mainEntityOfPage")))
-    return url or _http_url(meta.get("canonical", ""), base=meta.get("og:url", ""))
+    url = http_url(meta.get("canonical", "")) or http_url(meta.get("og:url", ""))
+    url = url or http_url(ld_string(ld.get("url")) or ld_string(ld.get("mainEntityOfPage")))
+    return url or http_url(meta.get("canonical", ""), base=meta.get("og:url", ""))
 
 
 @cache
@@ -595,7 +415,7 @@ def _article_element(tree: Any, title: str) -> Any | None:
     """The nearest ancestor of the title that holds a paragraph of prose."""
     heading = _title_element(tree, title)
     for ancestor in heading.iterancestors() if heading is not None else ():
-        if any(len(_text(p).split()) >= PROSE_MIN_WORDS for p in ancestor.iter("p")):
+        if any(len(text_of(p).split()) >= PROSE_MIN_WORDS for p in ancestor.iter("p")):
             return ancestor
     return None
 
@@ -608,7 +428,7 @@ def _own_blocks(container: Any) -> list[tuple[str, str]]:
             True for _ in element.iterancestors("figure", "figcaption", "p", "li", "blockquote")
         ):
             continue
-        if text := _text(element):
+        if text := text_of(element):
             blocks.append(("head" if element.tag in ("h2", "h3", "h4") else "p", text))
     return blocks
 
@@ -644,9 +464,9 @@ def _body(blocks: list[tuple[str, str]], lead: str, skip: set[str]) -> tuple[lis
 
 
 def _authors(page: _Page, source: str) -> list[str]:
-    authors = _names(page.ld.get("author")) or _names(page.meta.get("author", ""))
+    authors = author_names(page.ld.get("author")) or author_names(page.meta.get("author", ""))
     authors = authors or _byline_names(page.container)
-    authors = authors or _names((page.metadata.author or "").replace(";", ","))
+    authors = authors or author_names((page.metadata.author or "").replace(";", ","))
     return [a for a in authors if a != source]
 
 
@@ -664,14 +484,14 @@ def _dates_in_order(page: _Page, warnings: list[str]) -> Iterator[datetime | dat
     """The page's dates, most trusted first, each source read only if the ones before gave none."""
     meta = page.meta
     candidates = [
-        _string(page.ld.get("datePublished")),
+        ld_string(page.ld.get("datePublished")),
         meta.get("article:published_time", ""),
         meta.get("datepublished", ""),
         meta.get("pubdate", ""),
         *(t.get("datetime", "") for t in page.container.iter("time")),
     ]
     yield from (d for d in (parse_date(c) for c in candidates if c) if d is not None)
-    headers = (header_of(_text(e)) for e in _dated_elements(page.container))
+    headers = (header_of(text_of(e)) for e in _dated_elements(page.container))
     printed, notes = chosen_date([stamp for h in headers if h is not None for stamp in h.stamps])
     warnings.extend(notes)
     if printed is not None:
@@ -683,16 +503,16 @@ def _dates_in_order(page: _Page, warnings: list[str]) -> Iterator[datetime | dat
 def parse_html_page(text: str, *, origin: str = "") -> Article:
     """One HTML page → an Article. Raises NotAnArticle when the page holds no article."""
     tree = _parse_tree(text)
-    if tree.find("body") is None or not _clean(" ".join(_VISIBLE_TEXT(tree))):
+    if tree.find("body") is None or not clean(" ".join(_VISIBLE_TEXT(tree))):
         raise NotAnArticle(_no_article_reason(tree, text))
     _unwrap_layout_tables(tree)
     _prune_chrome(tree)
-    page = _Page(tree, _meta(tree), _json_ld_article(tree))
+    page = _Page(tree, meta_tags(tree), json_ld_article(tree))
     page.url = url = _url(page)
     page.body = _extract(tree, url)
     meta, ld = page.meta, page.ld
-    source = _string(ld.get("publisher")) or meta.get("og:site_name", "") or _clean(page.metadata.sitename)
-    title = _string(ld.get("headline")) or meta.get("og:title", "") or _clean(page.metadata.title)
+    source = ld_string(ld.get("publisher")) or meta.get("og:site_name", "") or clean(page.metadata.sitename)
+    title = ld_string(ld.get("headline")) or meta.get("og:title", "") or clean(page.metadata.title)
     title = _without_site_name(title, source)
     blocks = _blocks(page.body) if page.body is not None else []
     paragraphs = [t for kind, t in blocks if kind == "p"]
@@ -708,7 +528,7 @@ def parse_html_page(text: str, *, origin: str = "") -> Article:
         inside = _squeezed(page.container.text_content())
         blocks = [(kind, t) for kind, t in blocks if _squeezed(t) in inside]  # beside the article: chrome
 
-    lead = _visible_lead(page.container, title) or _string(ld.get("description"))
+    lead = _visible_lead(page.container, title) or ld_string(ld.get("description"))
     lead = lead or meta.get("og:description", "") or meta.get("description", "")
     captions = _captions(page.container)
     skip = {normalize(title), normalize(lead)} | {normalize(c) for c, _ in captions}

@@ -31,7 +31,8 @@ from service.ingest.credits import split_credit
 from service.ingest.decode import Undecodable, decode
 from service.ingest.feeds import BadFeed, NoArticle, entry_article, feed_entries, is_feed_path
 from service.ingest.html import html_to_text, looks_like_html
-from service.ingest.html_page import is_html_page, read_html_page
+from service.ingest.html_files import is_html_page
+from service.ingest.html_page import read_html_page
 from service.ingest.scraped import parse_scraped
 from service.model import (
     MAX_ARTICLE_CHARS,

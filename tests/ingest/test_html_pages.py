@@ -11,13 +11,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from service.ingest.html_page import (
-    MAX_HTML_BYTES,
-    NotAnArticle,
-    decode_html,
-    read_html_bytes,
-    read_html_page,
-)
+from service.ingest.html_files import MAX_HTML_BYTES, NotAnArticle, decode_html, read_html_bytes
+from service.ingest.html_page import read_html_page
 from service.ingest.sources import article_of_file, read_paths
 from service.model import Article
 from tests.project import FIXTURES, SAMPLES
