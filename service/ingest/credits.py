@@ -63,9 +63,12 @@ KNOWN_AGENCIES = (
 )
 _KNOWN = {normalize(a).casefold(): a for a in KNOWN_AGENCIES}
 # Words that make a credit an institution rather than a person.
+# Channels, authorities and the social networks a screenshot comes from are credited as sources too.
 OFFICE_WORDS = re.compile(
-    r"(דובר|דוברות|משרד|באדיבות|ארכיון|יח\"צ|משטרת|צבא|מוזיאון|אוניברסיטת|MINISTRY|AGENCY|PRESS|NEWS|"
-    r"IMAGES|OFFICE|ARCHIVE|POOL|HANDOUT|COURTESY)",
+    r"(דובר|דוברות|משרד|באדיבות|ארכיון|יח\"צ|משטרת|צבא|מוזיאון|אוניברסיטת|ערוץ|רשות|עיריית|לשכת|מכון|"
+    r"סוכנות|מערכת|מתוך|יוטיוב|פייסבוק|טוויטר|אינסטגרם|טיקטוק|טלגרם|MINISTRY|AGENCY|PRESS|NEWS|"
+    r"IMAGES|OFFICE|ARCHIVE|POOL|HANDOUT|COURTESY|YOUTUBE|FACEBOOK|TWITTER|INSTAGRAM|TIKTOK|TELEGRAM|"
+    r"\bTV\b|CHANNEL)",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*[/,|;]\s*|\s+-\s+")

@@ -190,9 +190,20 @@ def _caption_of_image(image: Any, container: Any) -> tuple[str, str] | None:
     return (text, credit) if text else None
 
 
+def _pictures(container: Any) -> Iterator[Any]:
+    """The article's pictures: ``<img>`` and AMP's ``<amp-img>``, and for a figure with neither (a
+    video, a picture drawn by CSS or a script) its figcaption, when that carries a credit."""
+    yield from container.iter("img", "amp-img")
+    for figure in container.iter("figure"):
+        caption = next(figure.iter("figcaption"), None)
+        pictured = next(figure.iter("img", "amp-img"), None) is not None
+        if caption is not None and not pictured and _split_caption(text_of(caption))[1]:
+            yield caption
+
+
 def _captions(container: Any) -> list[tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
-    for image in container.iter("img"):
+    for image in _pictures(container):
         if _IN_CHROME(image) or (
             any(True for _ in image.iterancestors("a"))
             and not any(True for _ in image.iterancestors("figure"))

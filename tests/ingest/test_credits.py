@@ -19,6 +19,13 @@ from service.ingest.credits import split_credit
         ("באדיבות המשפחה", (), ("באדיבות המשפחה",)),
         ("Getty Images / AFP", (), ("Getty Images", "AFP")),
         ("רויטרס, רויטרס", (), ("רויטרס",)),
+        # Channels, authorities and social networks are sources, not people.
+        ("ערוץ הכנסת", (), ("ערוץ הכנסת",)),
+        ("צילום מסך מתוך יוטיוב", (), ("צילום מסך מתוך יוטיוב",)),
+        ("רשות הטבע והגנים", (), ("רשות הטבע והגנים",)),
+        ("דני כהן, עיריית חיפה", ("דני כהן",), ("עיריית חיפה",)),
+        ("CNN TV", (), ("CNN TV",)),
+        ("Olga Tvardovsky", ("Olga Tvardovsky",), ()),
     ],
 )
 def test_split_credit(credit, people, agencies):
