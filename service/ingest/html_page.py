@@ -256,10 +256,23 @@ def _blocks(body: Any) -> list[tuple[str, str]]:
             texts = [clean("".join(item.itertext())) for item in element.iter("item")]
             blocks.extend(("p", t) for t in texts if t)
             continue
-        text = clean("".join(element.itertext()))
-        if text:
-            blocks.append(("head" if element.tag == "head" else "p", text))
+        if element.tag == "head":
+            if text := clean("".join(element.itertext())):
+                blocks.append(("head", text))
+            continue
+        blocks.extend(("p", t) for t in _paragraphs_of(element))
     return blocks
+
+
+def _paragraphs_of(element: Any) -> list[str]:
+    """A block's paragraphs: older sites separate them by two line breaks (``<br><br>``, which
+    trafilatura writes as ``<lb/>``) rather than by ``<p>``; one break is a space."""
+    pieces: list[str] = [element.text or ""]
+    for child in element:
+        pieces.append("\x00" if child.tag == "lb" else "".join(child.itertext()))
+        pieces.append(child.tail or "")
+    texts = re.split(r"(?:\x00\s*){2,}", "".join(pieces))
+    return [t for t in (clean(t.replace("\x00", " ")) for t in texts) if t]
 
 
 def _sections(blocks: list[tuple[str, str]]) -> list[Part]:
@@ -283,6 +296,17 @@ def _sections(blocks: list[tuple[str, str]]) -> list[Part]:
             group.append(text)
     flush()
     return parts
+
+
+def _site_in_title(tree: Any, title: str) -> str:
+    """The site's name as the page's <title> prints it after the headline ("headline | site"), for
+    a page that names its site nowhere else."""
+    element = tree.find(".//title")
+    text = clean(element.text_content()) if element is not None else ""
+    match = _SEPARATOR_SUFFIX.search(text)
+    if match and title and normalize(text[: match.start()]) == normalize(title):
+        return match.group(0).strip(" -|–—")
+    return ""
 
 
 def _without_site_name(title: str, site: str) -> str:
@@ -525,6 +549,7 @@ def parse_html_page(text: str, *, origin: str = "") -> Article:
     source = ld_string(ld.get("publisher")) or meta.get("og:site_name", "") or clean(page.metadata.sitename)
     title = ld_string(ld.get("headline")) or meta.get("og:title", "") or clean(page.metadata.title)
     title = _without_site_name(title, source)
+    source = source or _site_in_title(tree, title)
     blocks = _blocks(page.body) if page.body is not None else []
     paragraphs = [t for kind, t in blocks if kind == "p"]
     if not title:

@@ -72,6 +72,19 @@ EXPECTED = {
         "source": "חדשות הבוקר",
         "chrome": ["ראשי", "עוד בכלכלה", "הבורסה בתל אביב", "שתפו", "כל הזכויות שמורות", "| 14.10.25"],
     },
+    "legacy-br-like.html": {
+        # An older site: Windows-1255, a layout table, paragraphs split by <br><br>, a lazy image in a
+        # WordPress-style caption box, the site's name only in <title>, no meta dates.
+        "title": "הכנסת אישרה את חוק הגיוס בקריאה ראשונה",
+        "lead": "61 חברי כנסת תמכו בהצעה ו-59 התנגדו",
+        "headings": ["", "", ""],
+        "captions": {"מליאת הכנסת בזמן ההצבעה": "מרים אלסטר, פלאש 90"},
+        "published": datetime(2014, 7, 22, 23, 15, tzinfo=IL_SUMMER),
+        "authors": [],
+        "url": "",
+        "source": "אתר חדשות",
+        "chrome": ["דף הבית", "כל הזכויות שמורות", "פורסם"],
+    },
     "paper-like.html": {
         "title": "הספרייה הלאומית חושפת כתבי יד שלא נראו מאה שנה",
         "lead": "אוסף של מכתבים ויומנים מתחילת המאה ה-20 הועבר לספרייה מעיזבון משפחה בחיפה. החוקרים:",
