@@ -8,7 +8,8 @@ round:
 
 * *direct*: the ``msearch`` the read side's entry point would send (``ArticleSearch(...).query(req)``:
   the hits and the counts, with the app's ``DateExtent`` of the index, built before timing), sent
-  with the application's own client;
+  with the application's own client, then the page's near-duplicate groups' count when it is asked
+  (``ArticleSearch.count_similar``);
 * *API*: ``GET /api/search`` through the Flask app's test client: argument parsing, the same
   request, shaping the results, JSON.
 
@@ -59,6 +60,7 @@ class Query:
     category: str
     args: list[tuple[str, str]]
     body: list[dict[str, Any]] = field(default_factory=list)  # the msearch: headers and bodies
+    req: Any = None  # the parsed request (for the near-duplicate groups' follow-up count)
     hits: int = 0
     direct: list[float] = field(default_factory=list)
     api: list[float] = field(default_factory=list)
@@ -76,6 +78,7 @@ class Target:
     client: Any  # Flask test client
     es: Any  # the app's Elasticsearch client
     queries: list[Query]
+    search: Any = None  # the read side's ArticleSearch on the app's client
 
 
 def make_target(url: str, parts: int, seed: int) -> Target:
@@ -90,16 +93,18 @@ def make_target(url: str, parts: int, seed: int) -> Target:
     queries = []
     for category, mix in QUERY_MIX.items():
         for args in mix:
-            _, body = search.query(parse_search_args(MultiDict(args)))
-            queries.append(Query(category, args, body))
-    return Target(parts, build.alias, app, app.test_client(), es, queries)
+            req = parse_search_args(MultiDict(args))
+            _, body = search.query(req)
+            queries.append(Query(category, args, body, req))
+    return Target(parts, build.alias, app, app.test_client(), es, queries, search)
 
 
 def time_direct(target: Target, query: Query) -> float:
     started = time.perf_counter()
-    response = target.es.msearch(searches=query.body)
+    response = target.search.send(query.body)
+    target.search.count_similar(query.req, response, None)
     elapsed = time.perf_counter() - started
-    query.hits = response["responses"][0]["hits"]["total"]["value"]
+    query.hits = response["hits"]["total"]["value"]
     return elapsed
 
 

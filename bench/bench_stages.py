@@ -3,10 +3,11 @@ profiled with pyinstrument.
 
 Why this exists: issue 7 asks where the pipeline's time goes before anything reaches Elasticsearch.
 Over the first ``--articles`` articles of the generated corpus (``bench/gen_corpus.py``), inline:
-JSON decode, schema check, parse and normalise, entity extraction, documents, JSON encode for bulk,
-each in µs per part. ``bench_index`` records the same table beside its rates; this script only
-prints it (no node is needed). pyinstrument is not a project requirement
-(``.venv/bin/pip install pyinstrument``).
+JSON decode, schema check, parse and normalise, entity extraction, documents, JSON encode for bulk
+(the action line and the document, with the client's own serializer, orjson, as the bulk helper
+calls it; until issue 20 this stage timed ``json.dumps``), each in µs per part. ``bench_index``
+records the same table beside its rates; this script only prints it (no node is needed).
+pyinstrument is not a project requirement (``.venv/bin/pip install pyinstrument``).
 
 Usage (from the project root)::
 
@@ -26,15 +27,24 @@ from pathlib import Path
 
 import benchlib
 from benchlib import BENCH_DIR, DEFAULT_SEED, ROOT
+from elasticsearch import Elasticsearch
 from gen_corpus import ensure_corpus
 from jsonschema.exceptions import best_match
 
+from service.config import Settings
 from service.indexing.documents import article_document
 from service.indexing.extraction import default_extractor, extract_entities
 from service.indexing.pipeline import prepare
 from service.ingest.sources import article_from_record, raw_records, record_validator
 
 STAGE_ARTICLES = 1000  # articles timed stage by stage (and profiled)
+
+
+def bulk_serializer():
+    """The serializer the service's client encodes bulk bodies with (what ``helpers.bulk`` asks
+    the transport for), from the client the service builds; nothing is connected."""
+    client = Elasticsearch(**Settings().client_options())
+    return client.transport.serializers.get_serializer("application/json")
 
 
 def stage_times(path: Path, articles: int) -> tuple[int, list[tuple[str, float]]]:
@@ -56,9 +66,13 @@ def stage_times(path: Path, articles: int) -> tuple[int, list[tuple[str, float]]
     entities = [extract_entities(a, extractor) for a in parsed]
     t4 = clock()
     docs = [article_document(a, e) for a, e in zip(parsed, entities, strict=True)]
+    # The bulk helper encodes each action line and document with the client's JSON serializer
+    # (orjson, service/config.py), not json.dumps: time that one, on both lines.
+    serializer = bulk_serializer()
     t5 = clock()
     for doc in docs:
-        json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        serializer.dumps({"index": {"_index": "bench", "_id": doc["_id"]}})
+        serializer.dumps({k: v for k, v in doc.items() if k != "_id"})
     t6 = clock()
     parts = sum(len(a.parts) for a in parsed)
     stages = [

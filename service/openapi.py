@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``.
 
-Kept beside the code it describes; ``tests/test_fuzz.py`` fuzzes the API from it with schemathesis
+Kept beside the code it describes, its bounds and enums taken from the parsers' own constants;
+``tests/test_openapi_parameters.py`` checks that its parameters are the ones the parsers read, with
+their enums, defaults and bounds; ``tests/test_fuzz.py`` fuzzes the API from it with schemathesis
 (every answer checked against it), and ``tests/search/test_features.py`` reads it.
 """
 
@@ -9,12 +11,25 @@ from __future__ import annotations
 from typing import Any
 
 from service.model import ENTITY_TYPES
-from service.search.dates import EARLIEST_DATE
-from service.search.facet_values import FACETS, MAX_VALUES
+from service.search.dates import EARLIEST_DATE, INTERVALS
+from service.search.facet_values import FACETS, MAX_PREFIX, MAX_VALUES
+from service.search.facets import MAX_FILTER_VALUES
 from service.search.keyword_facets import MAX_VALUE_LENGTH
-from service.search.parser import KIND_GROUPS, KINDS, MAX_QUERY_LENGTH, MAX_SIZE, SORTS
+from service.search.parser import (
+    KIND_VALUES,
+    KINDS,
+    MAX_QUERY_LENGTH,
+    MAX_RESULT_WINDOW,
+    MAX_SIZE,
+    SIMILAR_PATTERN,
+    SORTS,
+)
+from service.search.spelling import FEW_RESULTS, MANY_TIMES
+from service.search.suggest import MAX_PREFIX as MAX_SUGGEST_PREFIX
+from service.search.suggest import MAX_SIZE as MAX_SUGGESTIONS
 
 _TEXT = {"type": ["string", "null"]}  # a string, or null when absent
+MAX_ID_LENGTH = 200  # an entity id in a filter (facets.EntityFacet.parse)
 
 
 def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +153,11 @@ _SEARCH_RESULT = {
         },
         "did_you_mean": {
             "type": ["string", "null"],
-            "description": "When nothing was found: the query corrected, if that finds articles",
+            "description": (
+                f"When the query finds fewer than {FEW_RESULTS} articles (or none): a variant of it "
+                f"(a name's usual spelling, a word corrected) that finds at least {MANY_TIMES} times as "
+                "many, with the same filters; else null"
+            ),
         },
         "dates": {
             "type": "object",
@@ -150,7 +169,7 @@ _SEARCH_RESULT = {
             "required": ["interval", "from", "to", "first", "last", "undated", "buckets"],
             "properties": {
                 "interval": {
-                    "enum": ["day", "week", "month", "quarter", "year", "5years", "decade", None],
+                    "enum": [*INTERVALS, None],
                     "description": "The buckets' length (weeks start on Monday); null: no dated match",
                 },
                 "from": {**_TEXT, "description": "The 'from' asked (YYYY-MM-DD), or null"},
@@ -245,28 +264,30 @@ def _errors(*codes: int) -> dict[str, Any]:
     }
 
 
-def _param(name: str, schema: dict[str, Any], description: str, *, many: bool = False) -> dict[str, Any]:
+def _param(
+    name: str,
+    schema: dict[str, Any],
+    description: str,
+    *,
+    many: bool = False,
+    most: int | None = MAX_FILTER_VALUES,
+) -> dict[str, Any]:
+    """A query parameter; ``many``: repeatable, at most ``most`` values (None: no limit)."""
     if many:
-        schema = {"type": "array", "items": schema, "maxItems": 20}
+        schema = {"type": "array", "items": schema, **({"maxItems": most} if most else {})}
     param = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
     if many:
         param["style"], param["explode"] = "form", True
     return param
 
 
-def _search_params() -> list[dict[str, Any]]:
+def _filter_params() -> list[dict[str, Any]]:
+    """The facets' parameters: entity ids by type, sources and authors (repeatable)."""
     return [
-        _param(
-            "q",
-            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-            'Words (all must match, in any inflected form), "quoted" words or phrases (exact forms), '
-            "-excluded words. A question (a '?', a question word first, more than six words) or a query "
-            "that no article matches in full finds the best-matching articles instead ('relaxed').",
-        ),
         *(
             _param(
                 t,
-                {"type": "string", "pattern": f"^{t}:[^|]+$"},
+                {"type": "string", "pattern": f"^{t}:[^|]*$", "maxLength": MAX_ID_LENGTH},
                 f"{t} ids (OR within the facet, AND across facets)",
                 many=True,
             )
@@ -284,6 +305,21 @@ def _search_params() -> list[dict[str, Any]]:
             "Authors, as the facet names them (OR within the facet, AND across facets)",
             many=True,
         ),
+    ]
+
+
+def _search_params() -> list[dict[str, Any]]:
+    return [
+        _param(
+            "q",
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+            "Words (a part must match every content word, in any inflected form; function words are "
+            'ignored), "quoted" words or phrases (exact forms, in order), -word or -"a phrase" (drops '
+            "every article that has it). A question (a '?', or a question word first) or more than six "
+            "content words need only some of the words: any one of up to three, a quarter of more; so "
+            "does a query that no article matches in full, asked again ('relaxed').",
+        ),
+        *_filter_params(),
         _param(
             "from",
             {"type": "string", "format": "date"},
@@ -296,16 +332,24 @@ def _search_params() -> list[dict[str, Any]]:
         ),
         _param(
             "kind",
-            {"enum": [*KIND_GROUPS, *KINDS]},
+            {"enum": list(KIND_VALUES)},
             "Parts to search: section, caption, or a part kind.",
             many=True,
+            most=None,  # repeats count once: there are only so many kinds
         ),
         _param("sort", {"enum": list(SORTS), "default": "relevance"}, "Order of the articles."),
         _param(
-            "page", {"type": "integer", "minimum": 1, "default": 1}, "Page, within the first 10,000 results."
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW, "default": 1},
+            f"Page; page × size may not pass {MAX_RESULT_WINDOW:,}, the results a search can list.",
         ),
         _param(
             "size", {"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 10}, "Articles a page."
+        ),
+        _param(
+            "similar",
+            {"type": "string", "pattern": f"^{SIMILAR_PATTERN}$"},
+            "A group of near-duplicate articles (a result's similar.key): lists the group's articles.",
         ),
     ]
 
@@ -353,18 +397,23 @@ _FACET_VALUES = _object(
     },
 )
 _FACET_TYPE = {"name": "facet_type", "in": "path", "required": True, "schema": {"enum": list(FACETS)}}
-_PREFIX = {
-    "name": "prefix",
-    "in": "query",
-    "required": True,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 50},
-}
+
+
+def _prefix(max_length: int) -> dict[str, Any]:
+    return {
+        "name": "prefix",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": max_length},
+    }
+
+
 _ARTICLE_ID = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def _paths() -> dict[str, Any]:
     suggest_size = _param(
-        "size", {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}, "Suggestions."
+        "size", {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 8}, "Suggestions."
     )
     return {
         "/api/search": _get(
@@ -383,13 +432,13 @@ def _paths() -> dict[str, Any]:
             "suggest",
             "Autocomplete: entity names and frequent title words",
             {"200": _json("Suggestions", _SUGGESTIONS), **_errors(400, 503)},
-            parameters=[_PREFIX, suggest_size],
+            parameters=[_prefix(MAX_SUGGEST_PREFIX), suggest_size],
         ),
         "/api/facets/{facet_type}": _get(
             "facet_values",
             "A facet's values under a search with a word starting with prefix (20, most articles first)",
             {"200": _json("The facet's values", _FACET_VALUES), **_errors(400, 503)},
-            parameters=[_FACET_TYPE, _PREFIX, *_search_params()],
+            parameters=[_FACET_TYPE, _prefix(MAX_PREFIX), *_search_params()],
         ),
         "/api/health": _get(
             "health",

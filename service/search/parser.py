@@ -28,6 +28,7 @@ MAX_SIZE = 50
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window
 KINDS = ("title", "lead", "body", "caption")
 KIND_GROUPS = {"section": ("title", "lead", "body"), "caption": ("caption",)}
+KIND_VALUES = tuple(dict.fromkeys([*KIND_GROUPS, *KINDS]))  # what ``kind`` takes, each once
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -83,8 +84,7 @@ def _kinds(args: MultiDict[str, str]) -> tuple[str, ...]:
         elif value in KINDS:
             kinds.append(value)
         else:
-            allowed = ", ".join([*KIND_GROUPS, *KINDS])
-            raise InvalidRequest(f"'kind' must be one of {allowed}, got {value[:40]!r}")
+            raise InvalidRequest(f"'kind' must be one of {', '.join(KIND_VALUES)}, got {value[:40]!r}")
     return tuple(dict.fromkeys(kinds))
 
 
@@ -98,7 +98,8 @@ def _keywords(args: MultiDict[str, str]) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple((t, values) for t, values in selected if values)
 
 
-_SIMILAR = re.compile(r"[A-Za-z0-9_.:-]{1,200}")  # a dup_key: [th]:<hex>, or an article id
+SIMILAR_PATTERN = r"[A-Za-z0-9_.:-]{1,200}"  # a dup_key: [th]:<hex>, or an article id
+_SIMILAR = re.compile(SIMILAR_PATTERN)
 
 
 def _similar(args: MultiDict[str, str]) -> str | None:

@@ -10,7 +10,7 @@ from service.normalize import normalize
 from service.search.facets import DATE_FACET, ENTITY_FACETS, value_ref
 from service.search.keyword_facets import KEYWORD_FACETS
 from service.search.parts import part_view
-from service.search.query import DUP_KEY, SNIPPETS_PER_ARTICLE
+from service.search.query import DUP_KEY, SNIPPETS_PER_ARTICLE, groups_counted
 from service.search.request import SearchRequest
 
 
@@ -65,15 +65,16 @@ def _title_html(parts: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _similar(hit: dict[str, Any]) -> dict[str, Any] | None:
-    """The other matching articles of the result's near-duplicate group (the collapse's inner hits,
-    ``query.similar_groups``): their count and the group's key (the ``similar`` parameter)."""
-    total = hit.get("inner_hits", {}).get("similar", {}).get("hits", {}).get("total", {}).get("value", 0)
+def _similar(hit: dict[str, Any], counts: dict[str, int]) -> dict[str, Any] | None:
+    """The other matching articles of the result's near-duplicate group: their count
+    (``counts``: matching articles per group of the page, ``query.build_similar_counts``) and the
+    group's key (the ``similar`` parameter)."""
     key = (hit.get("fields", {}).get(DUP_KEY) or [None])[0]
-    return {"key": key, "count": total - 1} if key and total > 1 else None
+    total = counts.get(key, 0) if key else 0
+    return {"key": key, "count": total - 1} if total > 1 else None
 
 
-def _result(hit: dict[str, Any]) -> dict[str, Any]:
+def _result(hit: dict[str, Any], similar_counts: dict[str, int]) -> dict[str, Any]:
     src = hit["_source"]
     inner = hit.get("inner_hits", {}).get("parts", {}).get("hits", {})
     parts = inner.get("hits", [])
@@ -94,7 +95,7 @@ def _result(hit: dict[str, Any]) -> dict[str, Any]:
         "snippets": snippets,
         # Matching parts not shown: those not fetched (the inner hits' total) and past the snippets.
         "more_snippets": max(0, matched - len(parts)) + len(shown) - len(snippets),
-        "similar": _similar(hit),
+        "similar": _similar(hit, similar_counts),
         "score": hit.get("_score"),
     }
 
@@ -104,7 +105,7 @@ def shape_results(req: SearchRequest, response: dict[str, Any], *, relaxed: bool
     date histogram's range comes with its aggregations (``DateFacet.get_values``)."""
     aggs = response["aggregations"]
     total = response["hits"]["total"]["value"]
-    groups = aggs.get("groups", {}).get("count") or aggs.get("groups_count")
+    groups = groups_counted(aggs)
     return {
         "query": req.q,
         "page": req.page,
@@ -112,10 +113,10 @@ def shape_results(req: SearchRequest, response: dict[str, Any], *, relaxed: bool
         "sort": req.sort,
         "total": total,
         # Results listed: near-duplicates count once (query.similar_groups); never above the total.
-        "groups": min(total, groups["value"]) if groups else total,
+        "groups": min(total, groups) if groups is not None else total,
         "relaxed": relaxed,
         "took_ms": response.get("took"),
-        "results": [_result(hit) for hit in response["hits"]["hits"]],
+        "results": [_result(hit, response.get("similar_counts", {})) for hit in response["hits"]["hits"]],
         "facets": {t: f.get_values(req, aggs) for t, f in (ENTITY_FACETS | KEYWORD_FACETS).items()},
         "dates": DATE_FACET.get_values(req, aggs),
     }

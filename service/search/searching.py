@@ -15,7 +15,15 @@ from elasticsearch.exceptions import HTTP_EXCEPTIONS
 from service.search.dates import DateExtent, histogram_bounds
 from service.search.facets import DATE_FACET
 from service.search.name_variants import LazyNameVariants, NameVariants
-from service.search.query import build_day_counts, build_searches, relaxable, starts_relaxed
+from service.search.query import (
+    DUP_KEY,
+    build_day_counts,
+    build_searches,
+    build_similar_counts,
+    every_group_single,
+    relaxable,
+    starts_relaxed,
+)
 from service.search.request import SearchRequest
 from service.search.result import shape_results
 from service.search.spelling import suggestion
@@ -71,12 +79,24 @@ class ArticleSearch:
             counted = self.es.search(index=self.index, request_cache=self.cache, **body)
             response["aggregations"]["dates"] = counted["aggregations"]["dates"]
 
+    def count_similar(self, req: SearchRequest, response: dict[str, Any], relaxed: bool | None) -> None:
+        """How many matching articles each near-duplicate group on the page holds, in place
+        (``similar_counts``); not asked when every matching article is a group of its own."""
+        keys = sorted({k for hit in response["hits"]["hits"] for k in hit.get("fields", {}).get(DUP_KEY, [])})
+        if req.similar or not keys or every_group_single(response):
+            return
+        body = build_similar_counts(req, keys, relaxed=relaxed)
+        counted = self.es.search(index=self.index, request_cache=self.cache, **body)
+        buckets = counted["aggregations"]["similar"]["buckets"]
+        response["similar_counts"] = {b["key"]: b["doc_count"] for b in buckets}
+
     def run(self, req: SearchRequest) -> dict[str, Any]:
         bounds = histogram_bounds(req, self.extent.get(self.es, self.index))
 
         def answer(relaxed: bool) -> dict[str, Any]:
             response = self.send(self.searches(req, bounds, relaxed))
             self.refine_dates(req, response, relaxed)
+            self.count_similar(req, response, relaxed)
             return shape_results(req, response, relaxed=relaxed and relaxable(req.query))
 
         relaxed = starts_relaxed(req.query)

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.search.dates import display_interval, histogram_bounds
 from service.search.parser import MAX_SIZE, InvalidRequest, parse_query, parse_search_args
-from service.search.query import SNIPPETS_PER_ARTICLE, build_search
+from service.search.query import GROUPS_EXACT_BELOW, SNIPPETS_PER_ARTICLE, build_search
 
 
 def parse(**kw):
@@ -160,12 +160,26 @@ def test_no_query_string_query_anywhere():
 
 
 def test_facets_are_disjunctive():
-    args = [("q", "x"), ("person", "person:a"), ("place", "place:b")]
+    args = [
+        ("q", "x"),
+        ("person", "person:a"),
+        ("person", "person:c"),
+        ("place", "place:b"),
+        ("source", "ynet"),
+    ]
     body = build_search(parse_search_args(MultiDict(args)))
-    person_filter = repr(body["aggs"]["person"]["filter"])
-    assert "place:b" in person_filter and "person:a" not in person_filter
-    assert "person:a" in repr(body["post_filter"]) and "place:b" in repr(body["post_filter"])
-    assert "selected" in body["aggs"]["person"]["aggs"]
+    people = {"terms": {"entity_ids": ["person:a", "person:c"]}}  # OR within a facet
+    place = {"terms": {"entity_ids": ["place:b"]}}
+    source = {"terms": {"source": ["ynet"]}}
+    # The hits: every selection (AND across facets); each facet: every selection but its own.
+    assert body["post_filter"] == {"bool": {"filter": [people, place, source]}}
+    assert body["aggs"]["person"]["filter"] == {"bool": {"filter": [place, source]}}
+    assert body["aggs"]["place"]["filter"] == {"bool": {"filter": [people, source]}}
+    assert body["aggs"]["organisation"]["filter"] == {"bool": {"filter": [people, place, source]}}
+    assert body["aggs"]["source"]["filter"] == {"bool": {"filter": [people, place]}}
+    # The selected values are counted on their own, so they are listed whatever their rank.
+    selected = body["aggs"]["person"]["aggs"]["selected"]["terms"]
+    assert selected["field"] == "entities.person" and selected["size"] == 2
 
 
 @pytest.mark.parametrize(
@@ -212,7 +226,9 @@ def test_browsing_and_searching_count_facets_alike_on_article_documents():
     search = build_search(parse_search_args(MultiDict([("q", "x"), ("person", "person:a")])))
     assert browse["aggs"] == search["aggs"]
     # The pages' count of results (groups of near-duplicates) is the one distinct count.
-    assert search["aggs"]["groups"]["aggs"]["count"] == {"cardinality": {"field": "dup_key"}}
+    assert search["aggs"]["groups"]["aggs"]["count"] == {
+        "cardinality": {"field": "dup_key", "precision_threshold": GROUPS_EXACT_BELOW}
+    }
     facets = {k: v for k, v in search["aggs"].items() if k != "groups"}
     # The person facet has no other filter: its aggregations stand side by side, unwrapped.
     assert set(facets) == {
@@ -260,7 +276,9 @@ def test_a_facet_is_wrapped_in_a_filter_only_when_other_filters_apply():
         f"{t}_top" for t in ("person", "place", "organisation", "credit", "source", "author")
     }
     dated = build_search(parse_search_args(MultiDict([("q", "x"), ("from", "2015-01-01")])))["aggs"]
-    assert "2015-01-01" in repr(dated["person"]["filter"]) and "person_top" not in dated
+    assert "person_top" not in dated
+    (window,) = dated["person"]["filter"]["bool"]["filter"]
+    assert window["range"]["published_at"]["gte"] == "2015-01-01||/d"
 
 
 @pytest.mark.parametrize(

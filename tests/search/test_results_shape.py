@@ -71,6 +71,17 @@ def test_near_duplicates_are_one_result_with_their_count(api):
     assert len(body["results"]) == len(RECORDS) - 4
 
 
+def test_a_group_counts_only_its_matching_articles(api):
+    """The count follows the search's filters: wire-3 (day 6) falls outside 4-5 March, and
+    flash-1..3 (days 7-9) leave the window whole."""
+    results = by_id(api(q="קרנף", size=20, **{"from": "2016-03-04", "to": "2016-03-05"}))
+    shown = [m for m in GROUPS["wire"] if m in results]
+    assert len(shown) == 1 and results[shown[0]]["similar"]["count"] == 1
+    assert not any(m in results for m in GROUPS["flash"])
+    # Filtered to one source, each group member stands alone.
+    assert by_id(api(q="קרנף", source="walla"))["wire-2"]["similar"] is None
+
+
 def test_the_similar_search_lists_the_group(api):
     for members in GROUPS.values():
         first = next(r for r in api(q="קרנף", size=20)["results"] if r["article_id"] in members)
