@@ -1,5 +1,5 @@
 # The two commands: `make run` (the service on the bundled sample) and `make test` (the whole suite).
-.PHONY: run test test-fast lint es-start es-stop es-status venv venv-dev clean
+.PHONY: run test test-fast lint mutation es-start es-stop es-status venv venv-dev clean
 
 run:
 	scripts/run.sh
@@ -14,6 +14,13 @@ test: venv-dev
 # The tests that need no Elasticsearch node (the `es` marker): seconds, and no node is started.
 test-fast: venv-dev
 	.venv/bin/pytest -m "not es"
+
+# Mutation testing (docs/mutation.md), not part of `make test`: MODULES="service/x.py ..." one at a time,
+# else the listed modules' functions that `git diff $(DIFF)` touched; MINUTES bounds each module's run.
+MINUTES ?= 10
+DIFF ?= HEAD
+mutation: venv-dev
+	.venv/bin/python scripts/mutation.py $(if $(MODULES),$(MODULES),--diff $(DIFF)) --minutes $(MINUTES) --survivors
 
 lint: venv-dev
 	.venv/bin/ruff check .
