@@ -1,7 +1,9 @@
 """The matcher's rules one by one, on a gazetteer built here (a few surfaces, no dictionary rule unless
 the test gives one): which forms the prefix rule is built for, which reading of a homograph comes first,
-a name before an acronym's quote, and when "prefix + name" is believed over the whole word (by the
-words' frequencies, wordfreq's Zipf scale: the numbers in the comments)."""
+a name before an acronym's quote, when "prefix + name" is believed over the whole word (by the
+words' frequencies, wordfreq's Zipf scale: the numbers in the comments), what a name takes as its prefix
+(never the middle of a word, the article, or a word set apart by a space), that a name rejected for any
+of these reasons hides none of the names after it, and names that touch."""
 
 from __future__ import annotations
 
@@ -108,3 +110,81 @@ def test_a_prefix_before_a_hyphen(text, expected):
 def test_a_bare_form_stands_only_behind_a_preposition(text, expected):
     matcher = Matcher(gazetteer(Surface("כנסת", "organisation:knesset", True, needs_prefix=True)), NO_RULE)
     assert found(matcher, text) == expected
+
+
+def test_a_name_inside_a_word_is_not_found():
+    # "אבג" before סוריה is no prefix chain: the name starts in the middle of a word
+    matcher = Matcher(gazetteer(Surface("סוריה", "place:syria", True)), NO_RULE)
+    assert found(matcher, "אבגסוריה") == [] and found(matcher, "אבגסוריה אמש") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("סוריהא סוריה", [("", "סוריה")]),  # a letter after the first: part of a longer word
+        ("אבגסוריה סוריה", [("", "סוריה")]),  # the first in the middle of a word
+        ("הסוריה סוריה", [("", "סוריה")]),  # the first behind the article
+        ("בסוריה סוריה", [("", "סוריה")]),  # the first a dictionary word (the rule says so)
+        ("לבנון בנון", [("", "בנון")]),  # the first a commoner word (לבנון 4.65 against בנון 2.93)
+        ("בסוריה לבנון בנון ולסוריה", [("", "בנון"), ("ול", "סוריה")]),
+    ],
+)
+def test_a_rejected_name_does_not_hide_the_names_after_it(text, expected):
+    names = gazetteer(Surface("סוריה", "place:syria", True), Surface("בנון", "person:x", True))
+    matcher = Matcher(names, PrefixRule(blocked=frozenset({("ב", "סוריה")}), available=True))
+    assert found(matcher, text) == expected
+
+
+def test_a_whole_word_much_commoner_than_the_name_is_the_word_with_text_after_it():
+    # the word is compared alone (לבנון 4.65), not with the rest of the sentence glued to it
+    matcher = Matcher(gazetteer(Surface("בנון", "person:x", True)), NO_RULE)
+    assert found(matcher, "לבנון הגיע") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ראיון ומה-CNN אמש", [("ומה-", "CNN")]),  # a chain of prefixes inside the sentence
+        ("ראיון ב CNN", [("", "CNN")]),  # a letter and a space: a word of its own, no prefix
+        ("כותרת:\n-CNN דיווחה", [("", "CNN")]),  # a hyphen that opens a line glues nothing
+        ("\n-CNN", [("", "CNN")]),
+    ],
+)
+def test_what_a_name_after_a_hyphen_or_space_takes_as_its_prefix(text, expected):
+    assert found(Matcher(gazetteer(Surface("cnn", "organisation:cnn", True)), NO_RULE), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("רשת ב'+972", [("", "רשת ב'"), ("", "+972")]),  # the longer first
+        ("פיץ'+972 magazine", [("", "פיץ'"), ("", "+972 magazine")]),  # the longer second
+    ],
+)
+def test_two_names_written_back_to_back_are_both_found(text, expected):
+    # a name that ends in a geresh and one that starts with a sign touch: no letter between them
+    names = gazetteer(
+        Surface("רשת ב'", "organisation:reshet-bet", True),
+        Surface("פיץ'", "organisation:fitch", True),
+        Surface("+972", "organisation:972", True),
+        Surface("+972 magazine", "organisation:972", True),
+    )
+    assert found(Matcher(names, NO_RULE), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("הסוריה", []),  # "the Syria" is not Hebrew: the article is no prefix of a name
+        ("מהסוריה", []),
+        ("ה-CNN", [("ה-", "CNN")]),  # behind a hyphen it is
+    ],
+)
+def test_a_name_does_not_take_the_article_except_behind_a_hyphen(text, expected):
+    names = gazetteer(Surface("סוריה", "place:syria", True), Surface("cnn", "organisation:cnn", True))
+    assert found(Matcher(names, NO_RULE), text) == expected
+
+
+def test_a_two_word_name_written_with_a_hyphen_is_found():
+    matcher = Matcher(gazetteer(Surface("באר שבע", "place:beersheba", True)), NO_RULE)
+    assert found(matcher, "נסע לבאר-שבע אמש") == [("ל", "באר-שבע")]
