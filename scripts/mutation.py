@@ -59,8 +59,18 @@ TESTS = {
     ],
     "service/indexing/bulk.py": ["tests/indexing/test_updates.py", "tests/indexing/test_pipeline.py"],
     "service/indexing/reindex.py": ["tests/indexing/test_reindex.py", "tests/indexing/test_write_reindex.py"],
-    "service/ingest/scraped.py": ["tests/ingest/test_scraped.py", "tests/ingest/test_scraped_layouts.py"],
-    "service/ingest/sources.py": ["tests/ingest/test_sources.py", "tests/ingest/test_malformed.py"],
+    "service/ingest/scraped.py": [
+        "tests/ingest/test_scraped_edges.py",
+        "tests/ingest/test_scraped.py",
+        "tests/ingest/test_scraped_layouts.py",
+        "tests/ingest/test_page_dates.py",
+    ],
+    "service/ingest/sources.py": [
+        "tests/ingest/test_sources_edges.py",
+        "tests/ingest/test_sources.py",
+        "tests/ingest/test_html_pages.py",
+        "tests/ingest/test_malformed.py",
+    ],
     "service/entities/matcher.py": [
         "tests/entities/test_matcher_rules.py",
         "tests/entities/test_extractor.py",
