@@ -1,4 +1,4 @@
-"""Benchmark: how fast articles are parsed and normalised into index documents, on one core.
+"""Benchmark: how fast articles are parsed into parts and their text normalised, on one core.
 
 Why this exists: ingesting a corpus is bounded by the Python work done per article before anything
 reaches Elasticsearch (schema validation, parsing into parts, normalising every part). The target is
@@ -9,7 +9,7 @@ It is a benchmark, not a test: it is not collected by pytest and asserts nothing
 ``../shared/data/corpus/*.jsonl.gz`` (relative to the project root) at run time only; the corpus is
 never copied into the project. Without that folder it says so and exits 0.
 
-Two variants are timed, each over every document, ``--runs`` times (the median is reported):
+Three variants are timed, each over every document, ``--runs`` times (the median is reported):
 
 * ``jsonl``: a schema-shaped record per document → schema check (``validator.iter_errors``, as
   ``service.ingest.sources`` does for each line) → ``article_from_record`` → ``normalize_parts``;

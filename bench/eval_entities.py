@@ -316,7 +316,7 @@ def main() -> int:
         type=Path,
         nargs="?",
         const=DEFAULT_ARTICLES,
-        help="instead: the model's ms per part on real articles (default file: scripts/bench_index.py's)",
+        help="instead: the model's ms per part on real articles (default file: bench/bench_index.py's)",
     )
     parser.add_argument("--speed-limit", type=int, default=300, help="articles for --speed-articles")
     parser.add_argument(
@@ -334,7 +334,7 @@ def main() -> int:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if args.speed_articles:
         if not args.speed_articles.exists():
-            print(f"skipped: {args.speed_articles} not found (scripts/bench_index.py writes it)")
+            print(f"skipped: {args.speed_articles} not found (bench/bench_index.py writes it)")
             return 0
         figures = model_speed(args.speed_articles, args.speed_limit)
         for k, v in figures.items():

@@ -303,5 +303,5 @@ case "${1:-}" in
   status) status ;;
   url) url ;;
   pid) pid_of_node || exit 3 ;;
-  *) echo "usage: $0 install|start|stop|status|url|pid" >&2; exit 2 ;;
+  *) echo "usage: $0 install|dictionary|start|stop|status|url|pid" >&2; exit 2 ;;
 esac

@@ -70,9 +70,10 @@ def health():
     except (ESConnectionError, ConnectionTimeout) as exc:
         body = {"status": "unavailable", "elasticsearch": {"reachable": False, "error": type(exc).__name__}}
         return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    ok = cluster["status"] in ("green", "yellow")
+    # No alias (never built, or a reindex gone wrong): every search would answer 503, so must this.
+    ok = cluster["status"] in ("green", "yellow") and index_ready
     body = {
-        "status": "ok" if ok else "degraded",
+        "status": "ok" if ok else ("degraded" if index_ready else "no_index"),
         "elasticsearch": {
             "reachable": True,
             "cluster_status": cluster["status"],

@@ -103,8 +103,8 @@ class Settings:
             # there is another node to try: against a single node it would only double the wait.
             "max_retries": 1,
             "retry_on_timeout": len(hosts) > 1,
-            # orjson encodes bulk bodies about six times faster than the standard library (JSON
-            # encoding was 4 % of the indexing pipeline's Python time) and decodes responses faster.
+            # orjson encodes bulk bodies and decodes responses faster than the standard library
+            # (bench/bench_index.py's "JSON encode" stage times it; docs/benchmarks.md).
             "serializer": OrjsonSerializer(),
         }
         if self.es_api_key:

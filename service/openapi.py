@@ -96,7 +96,7 @@ _SEARCH_RESULT = {
             "type": "boolean",
             "description": (
                 "True when the results need only some of the query's words (the best-matching ones): "
-                "for a question (a '?', a question word first, or more than six content words), or "
+                "for a question (a final '?', a question word first, or more than six content words), or "
                 "when no article has every word. False when every content word had to match."
             ),
         },
@@ -124,8 +124,8 @@ _SEARCH_RESULT = {
                         "maxItems": 3,
                         "items": _SNIPPET,
                         "description": (
-                            "The best matching parts, at most 3 (with 3 highlighted fragments in all); "
-                            "never the title again (a headline-only article has none)."
+                            "The best matching parts, at most 3 (with at most 3 highlighted fragments in "
+                            "all); never the title again (a headline-only article has none)."
                         ),
                     },
                     "more_snippets": {
@@ -315,9 +315,9 @@ def _search_params() -> list[dict[str, Any]]:
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
             "Words (a part must match every content word, in any inflected form; function words are "
             'ignored), "quoted" words or phrases (exact forms, in order), -word or -"a phrase" (drops '
-            "every article that has it). A question (a '?', or a question word first) or more than six "
-            "content words need only some of the words: any one of up to three, a quarter of more; so "
-            "does a query that no article matches in full, asked again ('relaxed').",
+            "every article that has it). A question (a final '?', or a question word first) or more than "
+            "six content words need only some of the words: any one of up to three, a quarter of more; "
+            "so does a query that no article matches in full, asked again ('relaxed').",
         ),
         *_filter_params(),
         _param(
@@ -371,8 +371,8 @@ _SUGGESTIONS = {
             "type": "array",
             "description": (
                 "Entities with a name word or an alias word that starts with the prefix, best first: "
-                "score = (articles + 3 × articles of the index's last ten years), doubled when the "
-                "prefix is a whole word of the name"
+                "score = (articles + 3 × articles since 1 January ten years before the year of the "
+                "index's last article), doubled when the prefix is a whole word of the name"
             ),
             "items": _object(
                 ["id", "type", "name", "count", "score"],
@@ -444,8 +444,17 @@ def _paths() -> dict[str, Any]:
             "health",
             "The service's view of Elasticsearch",
             {
-                "200": _json("Searches can be served", {"type": "object"}),
-                "503": _json("Elasticsearch is unreachable or red", {"type": "object"}),
+                "200": _json(
+                    "Searches can be served: Elasticsearch answers, its cluster green or yellow, and the"
+                    " alias searches go through exists (status ok)",
+                    {"type": "object"},
+                ),
+                "503": _json(
+                    "Searches cannot be served: Elasticsearch is unreachable, refuses to serve (an Error),"
+                    " its cluster is red (status degraded), or the alias is missing (status no_index,"
+                    " index.exists false)",
+                    {"type": "object"},
+                ),
             },
         ),
         "/api/openapi.json": _get(

@@ -1,6 +1,7 @@
 """The first slice end to end: the sample article indexed in the real node, searched through the API."""
 
 import socket
+import uuid
 
 from service.es import ensure_alias
 from service.indexing.loader import index_articles
@@ -88,6 +89,15 @@ def test_health_reports_the_node(client_for, sample_alias):
     body = response.get_json()
     assert body["elasticsearch"]["reachable"] is True
     assert body["index"]["exists"] is True
+
+
+def test_health_is_503_while_the_alias_is_missing(client_for):
+    """A node up without the index cannot serve a search: a load balancer must not send one here."""
+    response = client_for(f"never-built-{uuid.uuid4().hex}").get("/api/health")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    body = response.get_json()
+    assert body["status"] == "no_index" and body["index"]["exists"] is False
+    assert body["elasticsearch"]["reachable"] is True
 
 
 def _closed_port_url() -> str:
