@@ -37,7 +37,8 @@ class ReindexLock:
     """A lease on ``alias`` held as a document in ``LOCK_INDEX``, renewed while the work runs.
 
     Created with ``op_type=create`` so that only one process can hold it; an expired lease (its
-    holder died without releasing it) is taken over with optimistic concurrency control."""
+    holder died without releasing it) is taken over with optimistic concurrency control. Its writes
+    ask for no refresh: the lock is only ever read by id, which is real-time."""
 
     def __init__(self, es: Elasticsearch, alias: str, ttl: timedelta = LOCK_TTL) -> None:
         self.es, self.alias, self.ttl = es, alias, ttl
@@ -71,9 +72,8 @@ class ReindexLock:
                 if not created.get("shards_acknowledged", True):
                     raise ReindexError(f"the lock index {LOCK_INDEX} has no active shard ({disk_hint()})")
                 return
-        mapped = self.es.indices.get_mapping(index=LOCK_INDEX)[LOCK_INDEX]["mappings"]
-        if "alias" not in mapped.get("properties", {}):  # made by an older version
-            self.es.indices.put_mapping(index=LOCK_INDEX, **LOCK_MAPPINGS)
+        # An older version's lock index lacks the journal's fields; an unchanged mapping is a no-op.
+        self.es.indices.put_mapping(index=LOCK_INDEX, **LOCK_MAPPINGS)
         try:
             self.es.cluster.health(index=LOCK_INDEX, wait_for_active_shards="1", timeout=SHARD_WAIT)
         except ApiError as exc:
@@ -83,14 +83,12 @@ class ReindexLock:
 
     def publish(self, target: str) -> None:
         """Tell incremental writers where the new index is (``journal.py``)."""
-        self.es.update(index=LOCK_INDEX, id=self.alias, doc={"target": target}, refresh=True)
+        self.es.update(index=LOCK_INDEX, id=self.alias, doc={"target": target})
 
     def acquire(self) -> None:
         self._ensure_index()
         try:
-            self.es.index(
-                index=LOCK_INDEX, id=self.alias, document=self._body(), op_type="create", refresh=True
-            )
+            self.es.index(index=LOCK_INDEX, id=self.alias, document=self._body(), op_type="create")
             self._last_renewal = time.monotonic()
             journal.clear(self.es, self.alias)  # left by a run that died
             return
@@ -108,7 +106,6 @@ class ReindexLock:
                 index=LOCK_INDEX,
                 id=self.alias,
                 document=self._body(),
-                refresh=True,
                 if_seq_no=held["_seq_no"],
                 if_primary_term=held["_primary_term"],
             )
@@ -134,10 +131,10 @@ class ReindexLock:
     def renew(self) -> None:
         if time.monotonic() - self._last_renewal < self.ttl.total_seconds() / 4:
             return
-        self.es.update(index=LOCK_INDEX, id=self.alias, doc=self._body(), refresh=True)
+        self.es.update(index=LOCK_INDEX, id=self.alias, doc=self._body())
         self._last_renewal = time.monotonic()
 
     def release(self) -> None:
         with contextlib.suppress(NotFoundError):
-            self.es.delete(index=LOCK_INDEX, id=self.alias, refresh=True)
+            self.es.delete(index=LOCK_INDEX, id=self.alias)
         journal.clear(self.es, self.alias)

@@ -116,9 +116,8 @@ def _check_count(es: Elasticsearch, alias: str, new_index: str, summary: IndexSu
     raise ReindexError(f"the new index holds {count} documents, {expected} were loaded")
 
 
-def _create(es: Elasticsearch, alias: str, definition: dict[str, Any]) -> str:
+def _create(es: Elasticsearch, alias: str, new_index: str, definition: dict[str, Any]) -> None:
     """The new index, empty, with refresh off and no replicas, reachable by the staging alias."""
-    new_index = new_index_name(alias, definition)
     created = es.indices.create(
         index=new_index,
         settings={**definition["settings"], "number_of_replicas": 0, "refresh_interval": "-1"},
@@ -129,7 +128,6 @@ def _create(es: Elasticsearch, alias: str, definition: dict[str, Any]) -> str:
     )
     if not created.get("shards_acknowledged", True):
         raise ReindexError(f"the new index {new_index} has no active shard ({disk_hint()})")
-    return new_index
 
 
 def _fill(es: Elasticsearch, new_index: str, loader: Loader, chunk_size: int, on_batch) -> IndexSummary:
@@ -189,7 +187,8 @@ def reindex(
     definition["mappings"].setdefault("_meta", {})["build"] = "partial"
     lock = ReindexLock(es, alias)
     lock.acquire()
-    new_index = ""
+    # Named before it is made: an index created but refused its shard is deleted on failure too.
+    new_index = new_index_name(alias, definition)
 
     def on_batch(done: int) -> None:
         lock.renew()
@@ -198,7 +197,7 @@ def reindex(
 
     try:
         removed = remove_partial(es, alias)
-        new_index = _create(es, alias, definition)
+        _create(es, alias, new_index, definition)
         lock.publish(new_index)
         summary = _fill(es, new_index, loader, chunk_size, on_batch)
         _complete(es, alias, new_index, definition, summary)
@@ -208,8 +207,7 @@ def reindex(
         previous = _swap(es, alias, new_index)
     except BaseException:
         try:
-            if new_index:
-                es.indices.delete(index=new_index, ignore_unavailable=True)
+            es.indices.delete(index=new_index, ignore_unavailable=True)
         finally:
             lock.release()
         raise

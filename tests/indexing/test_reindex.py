@@ -1,12 +1,14 @@
 """Zero-downtime reindex against the real node: the alias swap, failures, leftovers and the lock."""
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
 
 from service.es import load_index_definition, new_index_name
-from service.indexing.lock import LockHeld, ReindexError, ReindexLock
+from service.indexing import reindex as reindex_module
+from service.indexing.lock import LockHeld, ReindexError, ReindexLock, disk_hint
 from service.indexing.reindex import aliased, family, reindex
 from service.ingest.sources import read_paths
 from service.model import Article, Part
@@ -120,3 +122,32 @@ def test_searches_keep_working_during_a_reindex(es, make_alias, client_for):
     result = reindex(es, alias, articles() + many, chunk_size=500, progress=search_while_loading)
     assert result.summary.created == result.summary.documents == 6 + 3000  # one document per article
     assert seen and set(seen) == {2}  # the old index answered every search while the new one loaded
+
+
+def test_a_new_index_whose_shard_cannot_start_fails_at_once_and_the_old_one_serves(
+    es, make_alias, monkeypatch
+):
+    """As on a node over its disk watermark: a template (for this alias's indices only) requires a
+    node that does not exist. The reindex says what to check; the alias, the lock are as before."""
+    alias = make_alias()
+    good = reindex(es, alias, articles())
+    template = f"{alias}-nowhere"
+    es.indices.put_index_template(
+        name=template,
+        index_patterns=[f"{alias}-v*"],
+        priority=1000,
+        template={"settings": {"index.routing.allocation.require._name": "no-such-node"}},
+    )
+    monkeypatch.setattr(reindex_module, "SHARD_WAIT", "1s")
+    try:
+        with pytest.raises(ReindexError) as caught:
+            reindex(es, alias, articles())
+    finally:
+        es.indices.delete_index_template(name=template)
+    assert re.fullmatch(
+        rf"the new index {re.escape(alias)}-v\S+ has no active shard \({re.escape(disk_hint())}\)",
+        str(caught.value),
+    ), caught.value
+    assert aliased(es, alias) == [good.index] and [b.name for b in family(es, alias)] == [good.index]
+    assert count(es, alias) == 6
+    ReindexLock(es, alias).acquire()  # released: a next run may start

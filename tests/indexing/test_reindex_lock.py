@@ -103,9 +103,28 @@ def test_a_dead_local_holder_frees_the_lock_at_once(es, lock_alias):
 
 def test_an_expired_lease_of_a_live_holder_is_taken_over(es, lock_alias):
     plant(es, lock_alias, "elsewhere.example:1", timedelta(seconds=-1))
-    taker = ReindexLock(es, lock_alias)
+    taker = ReindexLock(es, lock_alias, ttl=timedelta(minutes=8))
     taker.acquire()
-    assert held(es, lock_alias)["owner"] == taker.owner
+    lease = held(es, lock_alias)
+    assert lease["owner"] == taker.owner
+    taker.renew()  # just taken: not renewed yet
+    assert held(es, lock_alias) == lease
+
+
+class _Outrun(ReindexLock):
+    """A taker that, while it checks the dead holder, is outrun by another taker's write."""
+
+    def _holder_died(self, owner: str) -> bool:
+        plant(self.es, self.alias, "quicker.example:2", timedelta(minutes=5))
+        return True
+
+
+def test_of_two_takers_of_a_dead_holders_lock_the_later_one_is_told(es, lock_alias):
+    plant(es, lock_alias, f"{socket.gethostname()}:{a_dead_pid()}", timedelta(minutes=5))
+    with pytest.raises(LockHeld) as caught:
+        _Outrun(es, lock_alias).acquire()
+    assert str(caught.value) == f"another reindex of '{lock_alias}' took the expired lock first"
+    assert held(es, lock_alias)["owner"] == "quicker.example:2"
 
 
 def test_the_lease_is_renewed_after_a_quarter_of_its_time_only(es, lock_alias):
@@ -175,3 +194,56 @@ def test_an_older_lock_index_gets_the_journal_fields(es, own_lock_index):
     ReindexLock(es, "some-alias").acquire()
     properties = es.indices.get_mapping(index=own_lock_index)[own_lock_index]["mappings"]["properties"]
     assert properties == LOCK_MAPPINGS["properties"]
+
+
+@pytest.fixture
+def unplaceable(es, own_lock_index, monkeypatch):
+    """The test's lock index can have no active shard, as on a node over its disk watermark: a
+    template (for its name only) requires a node that does not exist. The wait is cut to 1 s."""
+    template = f"{own_lock_index}-nowhere"
+    es.indices.put_index_template(
+        name=template,
+        index_patterns=[own_lock_index],
+        priority=1000,
+        template={"settings": {"index.routing.allocation.require._name": "no-such-node"}},
+    )
+    monkeypatch.setattr(lock_module, "SHARD_WAIT", "1s")
+    yield own_lock_index
+    es.indices.delete_index_template(name=template)
+
+
+def test_a_new_lock_index_whose_shard_cannot_start_fails_at_once(es, unplaceable):
+    with pytest.raises(lock_module.ReindexError) as caught:
+        ReindexLock(es, "some-alias").acquire()
+    assert str(caught.value) == f"the lock index {unplaceable} has no active shard ({disk_hint()})"
+    assert es.indices.exists(index=unplaceable)  # made, its shard unassigned: the next run says the same
+
+
+def test_an_existing_lock_index_whose_shard_cannot_start_fails_at_once(es, unplaceable):
+    es.indices.create(index=unplaceable, mappings=LOCK_MAPPINGS, wait_for_active_shards="0")
+    with pytest.raises(lock_module.ReindexError) as caught:
+        ReindexLock(es, "some-alias").acquire()
+    assert str(caught.value) == f"the lock index {unplaceable} has no active shard ({disk_hint()})"
+
+
+def _holder_died_as_another_user(owner: str) -> bool:
+    """``_holder_died`` as a user who may not signal root's processes: in a forked child that drops
+    to ``nobody`` when the tests run as root (as CI does), else here."""
+    if os.geteuid() != 0:
+        return ReindexLock._holder_died(owner)
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        os.setuid(65534)
+        os._exit(3 if ReindexLock._holder_died(owner) else 4)
+    _, status = os.waitpid(child, 0)
+    assert os.WEXITSTATUS(status) in (3, 4), status
+    return os.WEXITSTATUS(status) == 3
+
+
+def test_a_live_local_holder_this_user_may_not_signal_keeps_the_lock():
+    """os.kill(pid, 0) on another user's live process raises PermissionError: alive, not dead."""
+    assert os.stat("/proc/1").st_uid == 0  # pid 1 is root's
+    assert _holder_died_as_another_user(f"{socket.gethostname()}:1") is False
+    assert _holder_died_as_another_user(f"{socket.gethostname()}:{a_dead_pid()}") is True
+    # and here too, so that mutmut, which follows calls in this process only, runs this test
+    assert ReindexLock._holder_died(f"{socket.gethostname()}:{a_dead_pid()}") is True
