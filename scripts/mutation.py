@@ -60,16 +60,21 @@ TESTS = {
     "service/indexing/bulk.py": ["tests/indexing/test_updates.py", "tests/indexing/test_pipeline.py"],
     "service/indexing/reindex.py": ["tests/indexing/test_reindex.py", "tests/indexing/test_write_reindex.py"],
     "service/ingest/scraped.py": [
+        "tests/ingest/test_scraped_pairing.py",
         "tests/ingest/test_scraped_edges.py",
         "tests/ingest/test_scraped.py",
         "tests/ingest/test_scraped_layouts.py",
         "tests/ingest/test_page_dates.py",
     ],
     "service/ingest/sources.py": [
+        "tests/ingest/test_record_fields.py",
+        "tests/ingest/test_feed_sources.py",
+        "tests/ingest/test_file_sources.py",
         "tests/ingest/test_sources_edges.py",
         "tests/ingest/test_sources.py",
         "tests/ingest/test_html_pages.py",
         "tests/ingest/test_malformed.py",
+        "tests/ingest/test_feeds.py",
     ],
     "service/entities/matcher.py": [
         "tests/entities/test_matcher_rules.py",
@@ -158,6 +163,8 @@ def run(module: str, minutes: float, names: list[str]) -> str:
     those without a verdict yet), stopped like Ctrl-C (its verdicts so far are kept) when time is up."""
     folder = prepare(module)
     forget(module, names)
+    if names:  # tests may have been added: let mutmut learn again which tests reach which function
+        (folder / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     env = {**os.environ, "ES_TEST_URL": os.environ.get("ES_TEST_URL", "http://127.0.0.1:9251")}
     command = ["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "2", *names]
     log = (folder / "run.log").open("w", encoding="utf-8")

@@ -14,6 +14,10 @@ HEBREW_ENCODINGS = ["utf_8", "cp1255", "iso8859_8", "utf_16", "utf_16_le", "utf_
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+# Encodings that need no word to the user: UTF-8 (with or without its byte-order mark) and ASCII.
+PLAIN_ENCODINGS = frozenset({"utf-8", "utf_8", "utf-8-sig", "ascii"})
+
+
 class Undecodable(ValueError):
     pass
 

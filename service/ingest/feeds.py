@@ -262,7 +262,7 @@ def _entry(
 ) -> dict[str, Any]:
     published, date_warning = _iso_date(entry)
     content, summary = _texts(entry, media)
-    link = urljoin(feed.get("link") or "", (entry.get("link") or "").strip())  # "/item/1" is the site's
+    link, link_warning = _link(entry, feed)
     source = " ".join((feed.get("title") or "").split())
     return {
         "index": number,
@@ -275,8 +275,20 @@ def _entry(
         "media": media,
         "source": source,
         "page": str(pages.find(link) or ""),
-        "warnings": [*warnings, *([date_warning] if date_warning else [])],
+        "warnings": [*warnings, *(w for w in (date_warning, link_warning) if w)],
     }
+
+
+def _link(entry: Any, feed: Any) -> tuple[str, str]:
+    """The entry's link made absolute ("/item/1" is the site's), and a warning instead of it when it
+    is no URL at all (``http://[broken``): one bad link must not cost the feed its other entries."""
+    raw = (entry.get("link") or "").strip()
+    try:
+        link = urljoin(feed.get("link") or "", raw)
+        urlsplit(link)
+    except ValueError as exc:
+        return "", f"link {raw[:200]!r} dropped: {exc}"
+    return link, ""
 
 
 # --- the saved page beside the feed ---------------------------------------------------------------

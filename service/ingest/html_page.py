@@ -30,6 +30,7 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
 from service.ingest.credits import split_credit
+from service.ingest.decode import PLAIN_ENCODINGS
 from service.ingest.html_files import NotAnArticle, decode_html, read_html_bytes
 from service.ingest.html_meta import (
     author_names,
@@ -97,7 +98,7 @@ def read_html_page(path: str | Path) -> Article:
     path = Path(path)
     text, encoding = decode_html(read_html_bytes(path))
     article = parse_html_page(text, origin=str(path))
-    if encoding not in ("utf-8", "ascii"):
+    if encoding not in PLAIN_ENCODINGS:
         article.warnings.append(f"decoded from {encoding}")
     return article
 

@@ -335,7 +335,9 @@ def _scan(lines: list[_Line]) -> _Scan:
 def _header(line: str, prose: list[str]) -> Header | None:
     """A labelled date stamp ("פורסם: ...") anywhere but in the footer; a bare date or a byline in
     the page's header only (further down, "7 באוקטובר 2023" alone on a line is a subheading)."""
-    if words(line) > CHROME_MAX_WORDS * 2 or (header := _header_of(line)) is None:
+    # No word limit: a byline of ten writers and a stamp is 28 words; header_of refuses lines over
+    # 200 characters and any segment that is not a stamp, a byline or names.
+    if (header := _header_of(line)) is None:
         return None
     return header if any(s.labelled for s in header.stamps) or len(prose) <= HEADER_LINES else None
 

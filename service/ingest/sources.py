@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from service.ingest.credits import split_credit
-from service.ingest.decode import Undecodable, decode
+from service.ingest.decode import PLAIN_ENCODINGS, Undecodable, decode
 from service.ingest.feeds import BadFeed, NoArticle, entry_article, feed_entries, is_feed_path
 from service.ingest.html import html_to_text, looks_like_html
 from service.ingest.html_files import is_html_page
@@ -350,7 +350,7 @@ def read_scraped_file(path: Path, *, allow_undated: bool = False) -> Article:
             + (f" ({printed})" if printed else "")
         )
     article.warnings.extend(warnings)
-    if encoding not in ("utf-8", "utf_8", "ascii"):
+    if encoding not in PLAIN_ENCODINGS:
         article.warnings.append(f"decoded from {encoding}")
     return within_limits(article)
 

@@ -244,6 +244,7 @@ def test_a_feed_that_is_not_well_formed_is_read_leniently_with_a_warning(tmp_pat
         (bytes(range(256)) * 20, "not an RSS or Atom feed"),
         (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>', "no entries"),
     ],
+    ids=["html", "binary", "empty-channel"],  # plain ids: mutmut re-runs tests by id
 )
 def test_a_file_named_rss_that_holds_no_feed_is_one_rejection(tmp_path, content, reason):
     (tmp_path / "feed.rss").write_bytes(content)
@@ -329,3 +330,14 @@ def test_an_entry_whose_full_text_is_no_article_is_rejected_with_the_pages_reaso
     assert isinstance(first, Rejection) and first.line == 1
     assert "its text holds no article (no article in the page" in first.reason
     assert [type(i) for i in rest] == [Article, Article]
+
+
+def test_an_entry_whose_link_is_no_url_keeps_its_article_and_the_feed_its_other_entries(tmp_path):
+    text = FULL.read_text(encoding="utf-8")
+    good = "https://www.haiton.example/culture/2023-11-05/ty-article/library-manuscripts/0000018b-aaaa"
+    (tmp_path / "haiton.rss").write_text(text.replace(good, "http://[broken/item/1"), encoding="utf-8")
+    first, *rest = read_paths([tmp_path], allow_undated=True)
+    assert isinstance(first, Article) and first.url == ""
+    assert "link 'http://[broken/item/1' dropped: Invalid IPv6 URL" in first.warnings
+    assert [type(i) for i in rest] == [Article, Article]
+    assert rest[0].url.startswith("https://www.haiton.example/culture/2023-11-06/")

@@ -5,6 +5,7 @@ and a folder of pages indexes through the CLI on the real node."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -257,6 +258,15 @@ def test_windows_1255_page_is_decoded_by_its_declared_charset():
     assert encoding == "cp1255"
     assert "עיריית באר שבע" in text
     assert "decoded from cp1255" in read_html_page(PAGES / "windows-1255.html").warnings
+
+
+def test_a_utf8_page_saved_with_a_byte_order_mark_reads_without_a_word(tmp_path):
+    """Editors on Windows save UTF-8 with a BOM: nothing to tell the user (only other encodings are)."""
+    page = tmp_path / "daily-like.html"
+    page.write_bytes(codecs.BOM_UTF8 + (PAGES / "daily-like.html").read_bytes())
+    article, plain = read_html_page(page), read_html_page(PAGES / "daily-like.html")
+    assert not any(w.startswith("decoded from") for w in article.warnings)
+    assert [p.text for p in article.parts] == [p.text for p in plain.parts]
 
 
 def test_a_gzipped_page_parses_like_the_page(tmp_path):
