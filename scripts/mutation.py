@@ -57,8 +57,16 @@ TESTS = {
         "tests/search/test_parser.py",
         "tests/search/test_histogram.py",
     ],
-    "service/indexing/bulk.py": ["tests/indexing/test_updates.py", "tests/indexing/test_pipeline.py"],
-    "service/indexing/reindex.py": ["tests/indexing/test_reindex.py", "tests/indexing/test_write_reindex.py"],
+    "service/indexing/bulk.py": [
+        "tests/indexing/test_bulk_load.py",
+        "tests/indexing/test_updates.py",
+        "tests/indexing/test_pipeline.py",
+    ],
+    "service/indexing/reindex.py": [
+        "tests/indexing/test_reindex_steps.py",
+        "tests/indexing/test_reindex.py",
+        "tests/indexing/test_write_reindex.py",
+    ],
     "service/ingest/scraped.py": [
         "tests/ingest/test_scraped_pairing.py",
         "tests/ingest/test_scraped_edges.py",

@@ -28,6 +28,7 @@ from service.indexing.loader import index_articles
 from service.ingest.sources import read_paths
 from service.model import Article
 from tests.project import FIXTURE_ARTICLES, SAMPLES, es_script
+from tests.unplaceable import drop_stale
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -58,7 +59,9 @@ def es_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def es(es_url: str) -> Elasticsearch:
-    return Elasticsearch(es_url, request_timeout=30)
+    client = Elasticsearch(es_url, request_timeout=30)
+    drop_stale(client)  # a killed run's red index would fail every health check after it
+    return client
 
 
 def _drop_alias_indices(es: Elasticsearch, alias: str) -> None:

@@ -13,6 +13,7 @@ from service.indexing.reindex import aliased, family, reindex
 from service.ingest.sources import read_paths
 from service.model import Article, Part
 from tests.project import FIXTURE_ARTICLES
+from tests.unplaceable import unplaceable
 
 
 def articles() -> list[Article]:
@@ -131,19 +132,9 @@ def test_a_new_index_whose_shard_cannot_start_fails_at_once_and_the_old_one_serv
     node that does not exist. The reindex says what to check; the alias, the lock are as before."""
     alias = make_alias()
     good = reindex(es, alias, articles())
-    template = f"{alias}-nowhere"
-    es.indices.put_index_template(
-        name=template,
-        index_patterns=[f"{alias}-v*"],
-        priority=1000,
-        template={"settings": {"index.routing.allocation.require._name": "no-such-node"}},
-    )
     monkeypatch.setattr(reindex_module, "SHARD_WAIT", "1s")
-    try:
-        with pytest.raises(ReindexError) as caught:
-            reindex(es, alias, articles())
-    finally:
-        es.indices.delete_index_template(name=template)
+    with unplaceable(es, f"{alias}-v*"), pytest.raises(ReindexError) as caught:
+        reindex(es, alias, articles())
     assert re.fullmatch(
         rf"the new index {re.escape(alias)}-v\S+ has no active shard \({re.escape(disk_hint())}\)",
         str(caught.value),

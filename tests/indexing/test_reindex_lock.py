@@ -19,6 +19,7 @@ from service.indexing import journal
 from service.indexing import lock as lock_module
 from service.indexing.journal import LOCK_MAPPINGS
 from service.indexing.lock import LOCK_INDEX, LockHeld, ReindexLock, disk_hint
+from tests import unplaceable as nowhere
 
 
 @pytest.fixture
@@ -200,16 +201,9 @@ def test_an_older_lock_index_gets_the_journal_fields(es, own_lock_index):
 def unplaceable(es, own_lock_index, monkeypatch):
     """The test's lock index can have no active shard, as on a node over its disk watermark: a
     template (for its name only) requires a node that does not exist. The wait is cut to 1 s."""
-    template = f"{own_lock_index}-nowhere"
-    es.indices.put_index_template(
-        name=template,
-        index_patterns=[own_lock_index],
-        priority=1000,
-        template={"settings": {"index.routing.allocation.require._name": "no-such-node"}},
-    )
     monkeypatch.setattr(lock_module, "SHARD_WAIT", "1s")
-    yield own_lock_index
-    es.indices.delete_index_template(name=template)
+    with nowhere.unplaceable(es, own_lock_index):
+        yield own_lock_index
 
 
 def test_a_new_lock_index_whose_shard_cannot_start_fails_at_once(es, unplaceable):
