@@ -277,8 +277,11 @@ def test_a_definition_without_replicas_gets_elasticsearch_s_one(es, make_alias, 
 
 def test_another_index_that_cannot_be_green_does_not_hold_a_reindex_up(es, make_alias):
     """The health wait is for the new index only: a replica nowhere to go elsewhere is not its
-    business."""
+    business; nor are its settings, which restoring the new index's must leave alone."""
     alias = make_alias()
-    es.indices.create(index=f"{alias}-yellow", settings={"number_of_replicas": 1})
+    other = f"{alias}-yellow"
+    es.indices.create(index=other, settings={"number_of_replicas": 1, "refresh_interval": "30s"})
     result = reindex(es, alias, articles()[:2])  # a wait for the whole cluster would time out: an error
     assert aliased(es, alias) == [result.index]
+    settings = es.indices.get_settings(index=other)[other]["settings"]["index"]
+    assert (settings["number_of_replicas"], settings["refresh_interval"]) == ("1", "30s")
