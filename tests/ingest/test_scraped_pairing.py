@@ -179,18 +179,7 @@ def test_the_byline_is_read_where_the_page_prints_it(page, authors, prose):
 
 def test_a_byline_of_ten_writers_and_its_stamp_is_still_the_header():
     """28 words on one line (a long investigation's byline): the date and every writer are read."""
-    names = [
-        "דנה לוי",
-        "יוסי כהן",
-        "משה בן",
-        "רונית לוי",
-        "אבי גל",
-        "שרה טל",
-        "דוד מור",
-        "נועה בר",
-        "עמית רז",
-        "גיל שם",
-    ]
+    names = [*NINE_WRITERS, "גיל שם"]
     text = f"כותרת\n\nמאת {', '.join(names)} | פורסם: 22.12.15 , 19:45\n\nפסקה ראשונה של הכתבה.\n"
     article = parse_scraped(text)
     assert article.authors == names
